@@ -1,0 +1,33 @@
+namespace SslCourse.Runtime;
+
+/// <summary>Writes files so that a reader sees either the old content or the new, never a torn file.</summary>
+public static class AtomicFile
+{
+    /// <summary>Writes <paramref name="bytes"/> to a sibling temp file, flushes it, and renames it over <paramref name="path"/>.</summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, string? preserveModeFrom = null)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
+            {
+                fs.Write(bytes);
+                fs.Flush(flushToDisk: true);
+            }
+            if (preserveModeFrom is not null && File.Exists(preserveModeFrom) && !OperatingSystem.IsWindows())
+                File.SetUnixFileMode(tmp, File.GetUnixFileMode(preserveModeFrom));
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    /// <summary>Writes text as UTF-8 (no BOM) atomically.</summary>
+    public static void WriteAllText(string path, string text) =>
+        WriteAllBytes(path, new System.Text.UTF8Encoding(false).GetBytes(text));
+}
