@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslCourse.Training;
+
+/// <summary>What a step callback sees.</summary>
+/// <param name="Step">Steps completed (1-based).</param>
+/// <param name="LearningRate">The rate used for this step.</param>
+/// <param name="History">The history so far (plain numbers).</param>
+public sealed record StepInfo(int Step, double LearningRate, History History);
+
+/// <summary>
+/// A model-agnostic training loop in the spirit of minGPT's trainer: the caller supplies a closure that samples a
+/// batch and returns the scalar loss; the trainer owns the optimiser, schedule, clipping, one dispose scope per
+/// step, progress and a plain-number <see cref="History"/>. The loss is summed on the device and read back only
+/// every <see cref="TrainerOptions.LogEvery"/> steps, so a GPU is never stalled by a per-step host sync.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="parameters"/> by minimising <paramref name="lossAt"/>.</summary>
+    /// <param name="parameters">What the optimiser updates (e.g. <c>model.parameters()</c>).</param>
+    /// <param name="lossAt">Given the 0-based step, samples a batch and returns a scalar loss tensor.</param>
+    /// <param name="options">Optimisation settings.</param>
+    /// <param name="itemsPerStep">Samples (or tokens) per step, for throughput.</param>
+    /// <param name="afterStep">Called after each optimiser step, inside the step's dispose scope (e.g. an EMA update).</param>
+    /// <param name="evaluate">Called at every record with the history; may add metrics (e.g. validation loss).</param>
+    /// <param name="evalEvery">Call <paramref name="evaluate"/> every this many steps (defaults to LogEvery).</param>
+    public static History Fit(
+        IEnumerable<TorchSharp.Modules.Parameter> parameters,
+        Func<int, Tensor> lossAt,
+        TrainerOptions options,
+        long itemsPerStep = 0,
+        Action<StepInfo>? afterStep = null,
+        Action<int, History>? evaluate = null,
+        int? evalEvery = null)
+    {
+        var trainable = parameters.Where(p => p.requires_grad).ToList();
+        if (trainable.Count == 0) throw new ArgumentException("no trainable parameters were given", nameof(parameters));
+        using var optimizer = torch.optim.AdamW(trainable, options.LearningRate, beta2: options.Beta2, weight_decay: options.WeightDecay);
+        var history = new History();
+        var device = trainable[0].device;
+        using var lossSum = torch.zeros(1, device: device);
+        var clock = Stopwatch.StartNew();
+        var every = Math.Max(1, options.LogEvery);
+        var evalPeriod = evalEvery ?? every;
+        int sinceRecord = 0;
+        using var progress = Progress.Start(options.Name, options.Steps);
+        for (int step = 0; step < options.Steps; step++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var lr = options.LearningRateAt(step);
+            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+            optimizer.zero_grad();
+            var loss = lossAt(step);
+            loss.backward();
+            if (options.GradClip is double clip) nn.utils.clip_grad_norm_(trainable, clip);
+            optimizer.step();
+            using (torch.no_grad()) lossSum.add_(loss.detach().reshape(1));
+            sinceRecord++;
+            afterStep?.Invoke(new StepInfo(step + 1, lr, history));
+            var last = step + 1 == options.Steps;
+            if ((step + 1) % every == 0 || last)
+            {
+                var mean = lossSum.cpu().item<float>() / sinceRecord;
+                using (torch.no_grad()) lossSum.zero_();
+                sinceRecord = 0;
+                history.Steps.Add(step + 1);
+                history.Loss.Add(mean);
+                if (!double.IsFinite(mean))
+                    throw new InvalidOperationException($"{options.Name}: loss became {mean} at step {step + 1}; lower the learning rate");
+            }
+            if (evaluate is not null && ((step + 1) % evalPeriod == 0 || last)) evaluate(step + 1, history);
+            progress.Report(step + 1, history.LastLoss, itemsPerStep, last);
+        }
+        history.Seconds = clock.Elapsed.TotalSeconds;
+        history.Throughput = itemsPerStep * options.Steps / Math.Max(history.Seconds, 1e-9);
+        return history;
+    }
+}
