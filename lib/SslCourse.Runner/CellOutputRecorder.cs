@@ -16,6 +16,9 @@ internal sealed class CellOutputRecorder(int executionCount, long maxBytes)
     private readonly JsonArray _outputs = [];
     private long _bytes;
 
+    // Stream text is accumulated here and copied into the JSON on snapshot; appending to JSON strings is quadratic.
+    private readonly Dictionary<JsonObject, StringBuilder> _streamText = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>True once output was dropped for exceeding the cap.</summary>
     public bool Truncated { get; private set; }
 
@@ -69,23 +72,51 @@ internal sealed class CellOutputRecorder(int executionCount, long maxBytes)
     {
         lock (_gate)
         {
+            foreach (var (output, text) in _streamText)
+            {
+                output["text"] = text.ToString();
+            }
             return (JsonArray)_outputs.DeepClone();
         }
     }
 
     private void AppendStream(string name, string text)
     {
-        if (!Admit(ref text))
+        if (Truncated)
         {
             return;
         }
-        // Consecutive writes to one stream form one output, as in Jupyter.
-        if (_outputs.Count > 0 && _outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == name)
+        var cut = false;
+        var remaining = maxBytes - _bytes;
+        if (Encoding.UTF8.GetByteCount(text) > remaining)
         {
-            last["text"] = (string?)last["text"] + text;
-            return;
+            // Keep what fits of a huge write so the reader sees where it was cut (chars ≈ bytes for typical output).
+            text = text[..(int)Math.Clamp(remaining, 0, text.Length)];
+            while (text.Length > 0 && Encoding.UTF8.GetByteCount(text) > remaining)
+            {
+                text = text[..^1];
+            }
+            cut = true;
         }
-        _outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = text });
+        _bytes += Encoding.UTF8.GetByteCount(text);
+        if (text.Length > 0)
+        {
+            // Consecutive writes to one stream form one output, as in Jupyter.
+            if (_outputs.Count > 0 && _outputs[^1] is JsonObject last && _streamText.TryGetValue(last, out var open) && (string?)last["name"] == name)
+            {
+                open.Append(text);
+            }
+            else
+            {
+                var output = new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = "" };
+                _streamText[output] = new StringBuilder(text);
+                _outputs.Add(output);
+            }
+        }
+        if (cut)
+        {
+            MarkTruncated();
+        }
     }
 
     private void AddData(string outputType, DisplayEvent e)
@@ -123,22 +154,6 @@ internal sealed class CellOutputRecorder(int executionCount, long maxBytes)
             traceback.Add(line.TrimEnd('\r'));
         }
         _outputs.Add(new JsonObject { ["output_type"] = "error", ["ename"] = ename, ["evalue"] = evalue ?? message, ["traceback"] = traceback });
-    }
-
-    private bool Admit(ref string text)
-    {
-        var remaining = maxBytes - _bytes;
-        var size = Encoding.UTF8.GetByteCount(text);
-        if (!Truncated && size > remaining && remaining > 0)
-        {
-            // Keep what fits of a huge write so the reader sees where it was cut.
-            text = text[..(int)Math.Min(text.Length, remaining)];
-            size = Encoding.UTF8.GetByteCount(text);
-            Admit(size);
-            MarkTruncated();
-            return true;
-        }
-        return Admit(size);
     }
 
     private bool Admit(long size)
