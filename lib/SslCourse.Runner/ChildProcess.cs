@@ -8,7 +8,7 @@ internal static class ChildProcess
     private const int MaxRelayedLines = 200;
 
     /// <summary>How the child ended.</summary>
-    public sealed record Outcome(int? ExitCode, string? KilledBecause, bool TimedOut, IReadOnlyList<string> StderrTail, TextWriter? Progress);
+    public sealed record Outcome(int? ExitCode, string? KilledBecause, bool TimedOut, IReadOnlyList<string> StderrLines, TextWriter? Progress);
 
     public static async Task<Outcome> RunAsync(ChildArguments child, ExecutionOptions options, CancellationToken cancellationToken)
     {
@@ -34,6 +34,7 @@ internal static class ChildProcess
 
         var progress = options.Progress is null ? null : TextWriter.Synchronized(options.Progress);
         var tail = new Queue<string>();
+        var head = new List<string>();
         var relayed = 0;
         void Relay(string? line)
         {
@@ -46,6 +47,10 @@ internal static class ChildProcess
                 var isProgress = line.StartsWith($"[{child.Name}] cell ", StringComparison.Ordinal);
                 if (!isProgress)
                 {
+                    if (head.Count < 3 && line.Trim().Length > 0)
+                    {
+                        head.Add(line);
+                    }
                     tail.Enqueue(line);
                     if (tail.Count > 20)
                     {
@@ -115,7 +120,8 @@ internal static class ChildProcess
             {
                 progress?.WriteLine($"[{child.Name}] ({relayed - MaxRelayedLines} more lines of child output not shown)");
             }
-            return new Outcome(killed is null ? process.ExitCode : null, killed, timedOut, tail.ToList(), progress);
+            // The first lines name the cause ("Stack overflow.", "Out of memory."); the last ones show where it ended.
+            return new Outcome(killed is null ? process.ExitCode : null, killed, timedOut, [.. head, .. tail], progress);
         }
     }
 

@@ -32,9 +32,9 @@ public static class JUnitWriter
                     ? message
                     : $"cell {f.Index} \"{f.FirstLine}\" {f.Status.ToString().ToUpperInvariant()}\n{f.Error}";
                 testcase.Add(new XElement("failure",
-                    new XAttribute("message", message),
+                    new XAttribute("message", XmlSafe(message)),
                     new XAttribute("type", f?.Status.ToString() ?? "Error"),
-                    details));
+                    XmlSafe(details)));
             }
             suite.Add(testcase);
         }
@@ -47,6 +47,10 @@ public static class JUnitWriter
         r.FirstFailure is { } f
             ? $"cell {f.Index} \"{f.FirstLine}\" : {FirstLine(f.Error ?? f.Status.ToString())}"
             : FirstLine(r.Error ?? "failed");
+
+    // Notebook errors may carry ANSI escapes and other control characters that XML 1.0 cannot hold.
+    private static string XmlSafe(string s) =>
+        string.Concat(s.Select(c => c is '\t' or '\n' or '\r' || (c >= ' ' && c != '\uFFFE' && c != '\uFFFF') ? c : '?'));
 
     private static string FirstLine(string s) => s.Split('\n')[0].TrimEnd('\r');
 }

@@ -95,7 +95,7 @@ public static class NotebookExecutor
         {
             var why = run.KilledBecause
                       ?? (state.Phase == "exited" ? $"the notebook ended the process (exit code {run.ExitCode})"
-                                                  : $"child process crashed (exit code {run.ExitCode}){Tail(run.StderrTail)}");
+                                                  : $"child process crashed (exit code {run.ExitCode}){Tail(run.StderrLines)}");
             if (state.CurrentCell is { } i && i < executed.Cells.Count)
             {
                 var cell = executed.Cells[i];

@@ -32,6 +32,8 @@ public sealed class MixedRunFixture : IDisposable
         Write(src, "c_exit.ipynb",
             Code("Console.WriteLine(\"before exit\");\nEnvironment.Exit(3);"),
             Code("Console.WriteLine(\"unreachable\");"));
+        Write(src, "c_overflow.ipynb",
+            Code("int Down(int n) => Down(n + 1) + 1;\nDown(0)"));
         Write(src, "d_timeout.ipynb",
             Code("while (true) { }"),
             Code("Console.WriteLine(\"unreachable\");"));

@@ -14,7 +14,7 @@ public sealed class RunnerEndToEndTests(MixedRunFixture run) : IClassFixture<Mix
     {
         Assert.True(run.Result.ExitCode == 1, Diagnostics);
         var lines = run.Result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("4 passed, 3 failed", lines[^1]);
+        Assert.Equal("4 passed, 4 failed", lines[^1]);
         Assert.Contains(lines, l => l.StartsWith("PASS a_pass.ipynb ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("FAIL b_fail.ipynb cell 3 \"throw new InvalidOperationException", StringComparison.Ordinal) && l.Contains("boom"));
         Assert.Contains(lines, l => l.StartsWith("PASS g_after.ipynb ", StringComparison.Ordinal));
@@ -79,6 +79,14 @@ public sealed class RunnerEndToEndTests(MixedRunFixture run) : IClassFixture<Mix
         Assert.Contains(cell["outputs"]!.AsArray(), o => (string?)o!["ename"] == "NotebookCrashed");
         Assert.Contains("CRASHED", run.Result.Stderr);
         Assert.NotNull(JUnitFailure("c_exit.ipynb"));
+    }
+
+    [Fact]
+    public void Stack_overflow_fails_only_its_notebook()
+    {
+        Assert.Equal("FAIL c_overflow.ipynb cell 2 \"int Down(int n) => Down(n + 1) + 1;\" : child process crashed (exit code 134): Stack overflow.", Line("c_overflow.ipynb"));
+        Assert.Equal("Crashed", JUnitFailure("c_overflow.ipynb").Attribute("type")!.Value);
+        Assert.StartsWith("FAIL d_timeout.ipynb", Line("d_timeout.ipynb"));
     }
 
     [Fact]
