@@ -10,7 +10,7 @@ internal static class TestNotebooks
     /// <summary>The runner assembly: SSLCOURSE_RUNNER, else the repository's runner build output.</summary>
     public static string Runner =>
         Environment.GetEnvironmentVariable("SSLCOURSE_RUNNER") is { Length: > 0 } r ? r
-        : new[] { "Debug", "Release" }.Select(c => Path.Combine(RepoRoot, "lib", "SslCourse.Runner", "bin", c, "net10.0", "sslcourse.dll"))
+        : new[] { "Debug", "Release" }.Select(c => Path.Combine(RepoRoot, "lib", "SslCourse.Runner", "bin", c, "net10.0", "sslcourse-runner.dll"))
             .FirstOrDefault(File.Exists) ?? throw new InvalidOperationException("build lib/SslCourse.Runner or set SSLCOURSE_RUNNER");
 
     public static JsonObject Code(string id, string source, JsonObject? nbgrader = null, string[]? tags = null)

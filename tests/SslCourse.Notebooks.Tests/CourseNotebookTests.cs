@@ -34,7 +34,7 @@ public sealed class CourseNotebookTests(ITestOutputHelper output)
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string[] args =
         [
-            Path.Combine(AppContext.BaseDirectory, "sslcourse.dll"), "run", Path.Combine(RepositoryPaths.Notebooks, notebook),
+            Path.Combine(AppContext.BaseDirectory, "sslcourse-runner.dll"), "run", Path.Combine(RepositoryPaths.Notebooks, notebook),
             "--out", RepositoryPaths.Output, "--param", "Profile=ci",
             "--junit", Path.Combine(RepositoryPaths.Output, Path.GetFileNameWithoutExtension(notebook) + ".junit.xml"),
         ];

@@ -13,7 +13,7 @@ public static class RunnerProcess
     public sealed record Result(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed);
 
     /// <summary>The runner copied next to the tests by the project reference.</summary>
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "sslcourse.dll");
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "sslcourse-runner.dll");
 
     public static Result Run(params string[] args)
     {
