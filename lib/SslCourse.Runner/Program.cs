@@ -23,6 +23,8 @@ public static class Program
             {
                 "run" => await RunCommand.RunAsync(args[1..], stdout, stderr),
                 ChildArguments.Verb => await ChildSession.RunAsync(ChildArguments.Parse(args)),
+                "release" or "validate" or "grade" => await SslCourse.Grading.GradingCli.RunAsync(args[0], args[1..],
+                    new SslCourse.Grading.RunnerProcessExecutor(typeof(Program).Assembly.Location), stdout, stderr),
                 _ => Usage(stderr),
             };
         }
@@ -36,6 +38,7 @@ public static class Program
     private static int Usage(TextWriter stderr)
     {
         stderr.WriteLine("sslcourse: usage: sslcourse run PATH... --out DIR [--param NAME=VALUE]... [--cell-timeout S] [--timeout S] [--stop-on-error] [--junit FILE] [--max-cell-output BYTES] [--memory-limit MB]");
+        stderr.WriteLine(string.Join('\n', SslCourse.Grading.GradingCli.Usage.Split('\n').Select(l => "       " + l)));
         return ExitBadInput;
     }
 }
