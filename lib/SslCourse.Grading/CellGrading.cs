@@ -1,14 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Grading;
 
 /// <summary>What nbgrader's cell metadata (<c>metadata.nbgrader</c>, schema 3) says about a cell.</summary>
 internal sealed record CellGrading(bool Grade, bool Solution, bool Task, bool Locked, string? GradeId, double? Points)
 {
-    public static CellGrading? Of(JsonObject cell)
+    public static CellGrading? Of(NotebookCell cell)
     {
-        if (cell["metadata"]?["nbgrader"] is not JsonObject m)
+        if (cell.Metadata["nbgrader"] is not JsonObject m)
         {
             return null;
         }
@@ -18,10 +19,10 @@ internal sealed record CellGrading(bool Grade, bool Solution, bool Task, bool Lo
     }
 
     /// <summary>An autograded check cell: code, graded, not a solution.</summary>
-    public static bool IsCheck(JsonObject cell) => Notebook.IsCode(cell) && Of(cell) is { Grade: true, Solution: false };
+    public static bool IsCheck(NotebookCell cell) => cell.IsCode && Of(cell) is { Grade: true, Solution: false };
 
     /// <summary>A manually graded cell or task (points given by a person).</summary>
-    public bool IsManual(JsonObject cell) => (Task || (Grade && Solution)) || (Grade && !Notebook.IsCode(cell));
+    public bool IsManual(NotebookCell cell) => (Task || (Grade && Solution)) || (Grade && !cell.IsCode);
 
     private static bool Flag(JsonObject m, string key) => m[key] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Grading;
 
@@ -6,12 +7,12 @@ namespace SslCourse.Grading;
 internal static class CellOutcome
 {
     /// <summary>ok, failed, timeout, crashed, or null (not run).</summary>
-    public static string? Status(JsonObject cell) => (string?)cell["metadata"]?["sslcourse"]?["status"];
+    public static string? Status(NotebookCell cell) => (string?)cell.Metadata["sslcourse"]?["status"];
 
     /// <summary>A learner-facing message for a failed cell: the check's paragraph, "not implemented yet", a compile error, ...</summary>
-    public static string Message(JsonObject cell)
+    public static string Message(NotebookCell cell)
     {
-        var error = (cell["outputs"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(o => (string?)o["output_type"] == "error");
+        var error = cell.Outputs.OfType<JsonObject>().FirstOrDefault(o => (string?)o["output_type"] == "error");
         var ename = (string?)error?["ename"] ?? "";
         var evalue = ((string?)error?["evalue"] ?? "").Trim();
         return ename switch

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Grading;
 
@@ -17,7 +17,7 @@ public sealed class Grader(INotebookExecutor executor)
     /// <param name="outDir">Output folder.</param>
     /// <param name="options">Limits and parameters.</param>
     /// <param name="cancellationToken">Stops grading.</param>
-    /// <exception cref="GradingFormatException">A malformed master or a missing submissions folder.</exception>
+    /// <exception cref="NotebookFormatException">A malformed master or a missing submissions folder.</exception>
     public async Task<IReadOnlyList<SubmissionResult>> GradeAsync(string masterPath, string submissionsDir, string outDir, GradeOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -41,7 +41,7 @@ public sealed class Grader(INotebookExecutor executor)
     {
         if (!Directory.Exists(dir))
         {
-            throw new GradingFormatException(dir, "submissions folder not found");
+            throw new NotebookFormatException(dir, "submissions folder not found");
         }
         var found = Directory.EnumerateFiles(dir, "*.ipynb").Select(f => (Name: Path.GetFileNameWithoutExtension(f), Path: f))
             .Concat(Directory.EnumerateDirectories(dir)
@@ -64,12 +64,12 @@ public sealed class Grader(INotebookExecutor executor)
     internal async Task<SubmissionResult> GradeOneAsync(MasterNotebook master, string name, string path, string outDir, GradeOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        Notebook submission;
+        NotebookDocument submission;
         try
         {
-            submission = Notebook.Load(path);
+            submission = NotebookDocument.Load(path);
         }
-        catch (GradingFormatException e)
+        catch (NotebookFormatException e)
         {
             var malformed = new SubmissionResult(name, "malformed",
                 master.Questions.Select(q => new QuestionResult(q, q.Manual ? null : 0, false, "the submission is not a readable notebook")).ToList(),
@@ -82,53 +82,40 @@ public sealed class Grader(INotebookExecutor executor)
         var notes = assembled.Notes.ToList();
         var doc = assembled.Doc;
         var skipped = new Dictionary<string, string>(StringComparer.Ordinal);
-        Notebook? executed = null;
+        NotebookDocument? executed = null;
         string status = "graded";
         using (var work = WorkingCopy.Create(master))
         {
-            var notebookPath = Path.Combine(work.NotebookDirectory, Path.GetFileName(master.Path));
-            var executedPath = Path.Combine(work.Root, "executed.ipynb");
             for (var attempt = 0; attempt <= options.Retries; attempt++)
             {
-                doc.Save(notebookPath);
-                var outcome = await executor.ExecuteAsync(new ExecutionRequest
-                {
-                    NotebookPath = notebookPath,
-                    OutputPath = executedPath,
-                    Parameters = options.Parameters,
-                    Limits = options.Limits,
-                    TempDirectory = work.TempDirectory,
-                }, cancellationToken);
-                if (!File.Exists(executedPath))
+                (executed, var outcome) = await work.RunAsync(executor, doc, Path.GetFileName(master.Path), options, progress: null, cancellationToken);
+                if (executed is null)
                 {
                     status = "error";
                     notes.Add(Reports.OneLine(outcome.Error ?? "the notebook did not run"));
-                    executed = null;
                     break;
                 }
-                executed = Notebook.Load(executedPath);
-                File.Delete(executedPath);
                 var fatal = executed.Cells.FirstOrDefault(c => CellOutcome.Status(c) is "timeout" or "crashed");
                 if (fatal is null)
                 {
-                    if (executed.Cells.Where(Notebook.IsCode).All(c => CellOutcome.Status(c) is null))
+                    if (executed.Cells.Where(c => c.IsCode).All(c => CellOutcome.Status(c) is null))
                     {
                         status = "error";
                         notes.Add(Reports.OneLine(outcome.Error ?? $"the notebook did not run (runner exit code {outcome.ExitCode})"));
                     }
                     break;
                 }
-                var id = Notebook.Id(fatal) ?? "";
+                var id = fatal.Id ?? "";
                 var why = Category(CellOutcome.Message(fatal));
-                var index = doc.Cells.FindIndex(c => Notebook.Id(c) == id);
-                notes.Add($"{(index >= 0 ? Notebook.Label(index, doc.Cells[index]) : "a cell")} {why}" + (attempt < options.Retries && index >= 0 ? "; re-ran without it" : ""));
+                var index = doc.Cells.FindIndex(c => c.Id == id);
+                notes.Add($"{(index >= 0 ? doc.CellLabel(index) : "a cell")} {why}" + (attempt < options.Retries && index >= 0 ? "; re-ran without it" : ""));
                 if (attempt == options.Retries || index < 0)
                 {
                     break;
                 }
                 skipped[id] = why;
                 // The cell is replaced, not removed, so its check (if it is one) still fails visibly in the feedback.
-                Notebook.SetSource(doc.Cells[index], $"throw new Exception(\"Skipped by the grader: this cell {why} in an earlier run.\");");
+                doc.Cells[index].Source = $"throw new Exception(\"Skipped by the grader: this cell {why} in an earlier run.\");";
             }
         }
 
@@ -143,7 +130,7 @@ public sealed class Grader(INotebookExecutor executor)
         return result;
     }
 
-    internal static QuestionResult Score(Question q, IReadOnlyDictionary<string, string> checkIds, Notebook? executed, Dictionary<string, string> skipped)
+    internal static QuestionResult Score(Question q, IReadOnlyDictionary<string, string> checkIds, NotebookDocument? executed, Dictionary<string, string> skipped)
     {
         if (q.Manual)
         {
@@ -158,7 +145,7 @@ public sealed class Grader(INotebookExecutor executor)
         {
             return new QuestionResult(q, 0, false, $"this check {why}, so it was skipped.");
         }
-        var cell = executed.Cells.FirstOrDefault(c => Notebook.Id(c) == id);
+        var cell = executed.Cells.FirstOrDefault(c => c.Id == id);
         var status = cell is null ? null : CellOutcome.Status(cell);
         if (status == "ok")
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Grading;
 
@@ -39,7 +40,7 @@ public static class GradingCli
                 case "release":
                     if (a.Paths.Count == 0 || a.Out is null)
                     {
-                        throw new GradingFormatException("release", "usage: sslcourse release MASTER... --out DIR");
+                        throw new NotebookFormatException("release", "usage: sslcourse release MASTER... --out DIR");
                     }
                     foreach (var written in Releaser.Release(a.Paths, a.Out))
                     {
@@ -49,13 +50,13 @@ public static class GradingCli
                 case "validate":
                     if (a.Paths.Count != 1)
                     {
-                        throw new GradingFormatException("validate", "usage: sslcourse validate NOTEBOOK");
+                        throw new NotebookFormatException("validate", "usage: sslcourse validate NOTEBOOK");
                     }
                     return await Validator.ValidateAsync(a.Paths[0], executor, a.Options(stderr, retries: 0), stdout, cancellationToken);
                 case "grade":
                     if (a.Master is null || a.Submissions is null || a.Out is null || a.Paths.Count > 0)
                     {
-                        throw new GradingFormatException("grade", "usage: sslcourse grade --master MASTER --submissions DIR --out DIR");
+                        throw new NotebookFormatException("grade", "usage: sslcourse grade --master MASTER --submissions DIR --out DIR");
                     }
                     var results = await new Grader(executor).GradeAsync(a.Master, a.Submissions, a.Out, a.Options(stderr, a.Retries), cancellationToken);
                     foreach (var r in results)
@@ -65,10 +66,10 @@ public static class GradingCli
                     stdout.WriteLine($"graded {results.Count} submissions → {Path.Combine(a.Out, "grades.csv")}");
                     return 0;
                 default:
-                    throw new GradingFormatException(verb, "unknown verb");
+                    throw new NotebookFormatException(verb, "unknown verb");
             }
         }
-        catch (GradingFormatException e)
+        catch (NotebookFormatException e)
         {
             stderr.WriteLine($"sslcourse: {e.File}: {e.Message}");
             return 2;
@@ -101,9 +102,9 @@ public static class GradingCli
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new GradingFormatException(arg, "missing value");
+            string Value() => i + 1 < args.Count ? args[++i] : throw new NotebookFormatException(arg, "missing value");
             double Positive() => double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
-                ? v : throw new GradingFormatException(arg, $"'{args[i]}' is not a positive number");
+                ? v : throw new NotebookFormatException(arg, $"'{args[i]}' is not a positive number");
             switch (arg)
             {
                 case "--out": r.Out = Value(); break;
@@ -111,14 +112,14 @@ public static class GradingCli
                 case "--submissions": r.Submissions = Value(); break;
                 case "--allow-env": r.AllowEnv.Add(Value()); break;
                 case "--retries":
-                    r.Retries = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new GradingFormatException(arg, $"'{args[i]}' is not a count");
+                    r.Retries = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new NotebookFormatException(arg, $"'{args[i]}' is not a count");
                     break;
                 case "--param":
                     var p = Value();
                     var eq = p.IndexOf('=', StringComparison.Ordinal);
                     if (eq <= 0)
                     {
-                        throw new GradingFormatException(arg, $"'{p}' is not NAME=VALUE");
+                        throw new NotebookFormatException(arg, $"'{p}' is not NAME=VALUE");
                     }
                     r.Parameters.Add(new(p[..eq], p[(eq + 1)..]));
                     break;
@@ -129,7 +130,7 @@ public static class GradingCli
                 default:
                     if (arg.StartsWith("--", StringComparison.Ordinal))
                     {
-                        throw new GradingFormatException(arg, "unknown option");
+                        throw new NotebookFormatException(arg, "unknown option");
                     }
                     r.Paths.Add(arg);
                     break;

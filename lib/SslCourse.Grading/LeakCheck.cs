@@ -1,3 +1,5 @@
+using SslCourse.Notebooks;
+
 namespace SslCourse.Grading;
 
 /// <summary>
@@ -9,13 +11,13 @@ namespace SslCourse.Grading;
 internal static class LeakCheck
 {
     /// <summary>A one-line description of the first leak, or null when clean.</summary>
-    public static string? Find(MasterNotebook master, Notebook released)
+    public static string? Find(MasterNotebook master, NotebookDocument released)
     {
         var secret = new List<(string Line, int Cell, LineKind Kind)>();
         var publicLines = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < master.Doc.Cells.Count; i++)
         {
-            foreach (var line in Regions.Parse(Notebook.Source(master.Doc.Cells[i])))
+            foreach (var line in Regions.Parse(master.Doc.Cells[i].Source))
             {
                 if (line.Kind == LineKind.Public)
                 {
@@ -30,16 +32,13 @@ internal static class LeakCheck
         var shown = new HashSet<string>(StringComparer.Ordinal);
         foreach (var cell in released.Cells)
         {
-            foreach (var raw in Notebook.Source(cell).Split('\n'))
+            foreach (var raw in cell.Source.Split('\n'))
             {
                 shown.Add(raw.Trim());
             }
-            if (cell["outputs"] is System.Text.Json.Nodes.JsonArray outputs)
+            foreach (var raw in cell.Outputs.ToJsonString().Split("\\n"))
             {
-                foreach (var raw in outputs.ToJsonString().Split("\\n"))
-                {
-                    shown.Add(raw.Trim());
-                }
+                shown.Add(raw.Trim());
             }
         }
         foreach (var (line, cell, kind) in secret)
@@ -47,7 +46,7 @@ internal static class LeakCheck
             if (!publicLines.Contains(line) && shown.Contains(line))
             {
                 var what = kind == LineKind.Solution ? "solution" : "hidden-test";
-                return $"leak: {what} line '{line}' of {Notebook.Label(cell, master.Doc.Cells[cell])} appears in the released notebook";
+                return $"leak: {what} line '{line}' of {master.Doc.CellLabel(cell)} appears in the released notebook";
             }
         }
         return null;

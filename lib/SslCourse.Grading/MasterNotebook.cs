@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Grading;
 
@@ -8,7 +8,7 @@ namespace SslCourse.Grading;
 /// </summary>
 internal sealed class MasterNotebook
 {
-    private MasterNotebook(string path, Notebook doc, List<Question> questions)
+    private MasterNotebook(string path, NotebookDocument doc, List<Question> questions)
     {
         Path = path;
         Doc = doc;
@@ -17,16 +17,16 @@ internal sealed class MasterNotebook
 
     public string Path { get; }
 
-    public Notebook Doc { get; }
+    public NotebookDocument Doc { get; }
 
     public IReadOnlyList<Question> Questions { get; }
 
     public IEnumerable<Question> AutoQuestions => Questions.Where(q => !q.Manual);
 
-    /// <exception cref="GradingFormatException">One line naming the cell and the problem.</exception>
+    /// <exception cref="NotebookFormatException">One line naming the cell and the problem.</exception>
     public static MasterNotebook Load(string path)
     {
-        var doc = Notebook.Load(path);
+        var doc = NotebookDocument.Load(path);
         var file = System.IO.Path.GetFileName(path);
         var questions = new List<Question>();
         var gradeIds = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -34,13 +34,13 @@ internal sealed class MasterNotebook
         for (var i = 0; i < doc.Cells.Count; i++)
         {
             var cell = doc.Cells[i];
-            var label = Notebook.Label(i, cell);
-            GradingFormatException Bad(string problem) => new(file, $"{label}: {problem}");
-            if (Notebook.Id(cell) is { } cellId && !cellIds.TryAdd(cellId, i))
+            var label = doc.CellLabel(i);
+            NotebookFormatException Bad(string problem) => new(file, $"{label}: {problem}");
+            if (cell.Id is { } cellId && !cellIds.TryAdd(cellId, i))
             {
                 throw Bad($"duplicate cell id '{cellId}' (also cell {cellIds[cellId] + 1})");
             }
-            var source = Notebook.Source(cell);
+            var source = cell.Source;
             List<SourceLine> lines;
             try
             {
@@ -87,5 +87,5 @@ internal sealed class MasterNotebook
     }
 
     /// <summary>The master cell holding check <paramref name="gradeId"/>.</summary>
-    public JsonObject CheckCell(string gradeId) => Doc.Cells[Questions.First(q => q.Id == gradeId).MasterIndex];
+    public NotebookCell CheckCell(string gradeId) => Doc.Cells[Questions.First(q => q.Id == gradeId).MasterIndex];
 }

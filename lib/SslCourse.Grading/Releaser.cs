@@ -1,3 +1,5 @@
+using SslCourse.Notebooks;
+
 namespace SslCourse.Grading;
 
 /// <summary>
@@ -10,7 +12,7 @@ public static class Releaser
     /// <param name="masters">Master notebooks.</param>
     /// <param name="outDir">Output folder (created).</param>
     /// <returns>The written files, in order.</returns>
-    /// <exception cref="GradingFormatException">A malformed master, an output that would overwrite a master, or a leak.</exception>
+    /// <exception cref="NotebookFormatException">A malformed master, an output that would overwrite a master, or a leak.</exception>
     public static IReadOnlyList<string> Release(IReadOnlyList<string> masters, string outDir)
     {
         // Check everything before writing anything, so a bad master leaves no partial release.
@@ -22,39 +24,38 @@ public static class Releaser
             var target = Path.GetFullPath(Path.Combine(outDir, Path.GetFileName(path)));
             if (all.Contains(target))
             {
-                throw new GradingFormatException(path, $"release would overwrite the master {target}; choose another --out");
+                throw new NotebookFormatException(path, $"release would overwrite the master {target}; choose another --out");
             }
             if (jobs.Any(j => j.Target == target))
             {
-                throw new GradingFormatException(path, $"two masters release to the same file {target}");
+                throw new NotebookFormatException(path, $"two masters release to the same file {target}");
             }
-            var json = Student(master).ToJson();
+            var json = Student(master).ToIpynbJson();
             Verify(master, json, path);
             jobs.Add((master, target, json));
         }
         foreach (var (master, target, json) in jobs)
         {
-            AtomicText.Write(target, json);
+            AtomicFile.WriteAllText(target, json);
             // Verify what is on disk too: the check is the promise, not the code that produced the text.
-            if (LeakCheck.Find(master, Notebook.Load(target)) is { } leak)
+            if (LeakCheck.Find(master, NotebookDocument.Load(target)) is { } leak)
             {
                 File.Delete(target);
-                throw new GradingFormatException(master.Path, leak);
+                throw new NotebookFormatException(master.Path, leak);
             }
         }
         return jobs.Select(j => j.Target).ToList();
     }
 
     /// <summary>The learner's notebook built from a checked master.</summary>
-    internal static Notebook Student(MasterNotebook master)
+    internal static NotebookDocument Student(MasterNotebook master)
     {
         var doc = master.Doc.Clone();
         foreach (var cell in doc.Cells)
         {
-            var kind = (string?)cell["cell_type"];
-            if (kind is "code" or "markdown")
+            if (cell.IsCode || cell.IsMarkdown)
             {
-                Notebook.SetSource(cell, Regions.Release(Notebook.Source(cell), markdown: kind == "markdown"));
+                cell.Source = Regions.Release(cell.Source, markdown: cell.IsMarkdown);
             }
         }
         doc.ClearOutputs();
@@ -63,9 +64,9 @@ public static class Releaser
 
     private static void Verify(MasterNotebook master, string json, string path)
     {
-        if (LeakCheck.Find(master, Notebook.Parse(json, path)) is { } leak)
+        if (LeakCheck.Find(master, NotebookDocument.ParseIpynb(json, path)) is { } leak)
         {
-            throw new GradingFormatException(path, leak);
+            throw new NotebookFormatException(path, leak);
         }
     }
 }

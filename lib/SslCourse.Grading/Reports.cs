@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Xml.Linq;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Grading;
 
@@ -28,7 +29,7 @@ internal static class Reports
             row.AddRange([Points(r.Total), Points(r.Max), r.Status, string.Join("; ", r.Notes)]);
             sb.AppendLine(string.Join(',', row.Select(Csv)));
         }
-        AtomicText.Write(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 
     /// <summary>Writes <c>feedback/NAME.md</c> and <c>feedback/NAME.html</c>.</summary>
@@ -63,7 +64,7 @@ internal static class Reports
             md.AppendLine($"## {q.Question.Id}: 0 / {Points(q.Question.Points)}").AppendLine();
             md.AppendLine("> " + (q.Message ?? "failed").Replace("\n", "\n> ", StringComparison.Ordinal)).AppendLine();
         }
-        AtomicText.Write(Path.Combine(dir, r.Name + ".md"), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(dir, r.Name + ".md"), md.ToString());
 
         var h = new StringBuilder();
         string E(string s) => WebUtility.HtmlEncode(s);
@@ -93,7 +94,7 @@ internal static class Reports
             h.AppendLine($"<h2>{E(q.Question.Id)}: 0 / {Points(q.Question.Points)}</h2><blockquote>{E(q.Message ?? "failed")}</blockquote>");
         }
         h.AppendLine("</body></html>");
-        AtomicText.Write(Path.Combine(dir, r.Name + ".html"), h.ToString());
+        AtomicFile.WriteAllText(Path.Combine(dir, r.Name + ".html"), h.ToString());
     }
 
     /// <summary>One testsuite per submission, one testcase per autograded question (manual ones skipped).</summary>
@@ -124,7 +125,7 @@ internal static class Reports
             }
             root.Add(suite);
         }
-        AtomicText.Write(path, new XDocument(new XDeclaration("1.0", "utf-8", null), root) + "\n");
+        AtomicFile.WriteAllText(path, new XDocument(new XDeclaration("1.0", "utf-8", null), root) + "\n");
     }
 
     public static string Points(double p) => p.ToString("0.##", Inv);

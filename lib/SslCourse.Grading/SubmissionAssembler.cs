@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Grading;
 
@@ -10,30 +10,28 @@ namespace SslCourse.Grading;
 /// </summary>
 internal static class SubmissionAssembler
 {
-    public const string ParametersTag = "parameters";
-
     /// <summary>The graded notebook, the cell id of each auto question's check in it, and notes for the gradebook.</summary>
-    public sealed record Assembled(Notebook Doc, IReadOnlyDictionary<string, string> CheckCellIds, IReadOnlyList<string> Notes);
+    public sealed record Assembled(NotebookDocument Doc, IReadOnlyDictionary<string, string> CheckCellIds, IReadOnlyList<string> Notes);
 
-    public static Assembled Assemble(MasterNotebook master, Notebook submission)
+    public static Assembled Assemble(MasterNotebook master, NotebookDocument submission)
     {
         var notes = new List<string>();
         var checks = master.AutoQuestions.ToDictionary(q => q.Id, q => master.Doc.Cells[q.MasterIndex], StringComparer.Ordinal);
-        var checkByCellId = checks.Where(kv => Notebook.Id(kv.Value) is not null)
-            .ToDictionary(kv => Notebook.Id(kv.Value)!, kv => kv.Key, StringComparer.Ordinal);
-        var masterParams = master.Doc.Cells.FindIndex(IsParameters);
+        var checkByCellId = checks.Where(kv => kv.Value.Id is not null)
+            .ToDictionary(kv => kv.Value.Id!, kv => kv.Key, StringComparer.Ordinal);
+        var masterParams = master.Doc.Cells.FindIndex(c => c.IsParameters);
 
         var doc = submission.Clone();
-        var cells = new List<JsonObject>();
-        var placed = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var cells = new List<NotebookCell>();
+        var placed = new Dictionary<string, NotebookCell>(StringComparer.Ordinal);
         var paramsPlaced = false;
         foreach (var cell in doc.Cells)
         {
-            if (IsParameters(cell) && masterParams >= 0)
+            if (cell.IsParameters && masterParams >= 0)
             {
                 if (!paramsPlaced)
                 {
-                    cells.Add((JsonObject)master.Doc.Cells[masterParams].DeepClone());
+                    cells.Add(master.Doc.Cells[masterParams].Clone());
                     paramsPlaced = true;
                 }
                 continue;
@@ -50,12 +48,12 @@ internal static class SubmissionAssembler
                 continue;
             }
             var masterCell = checks[question];
-            var learner = Notebook.Source(cell);
-            if (learner != Regions.Release(Notebook.Source(masterCell), markdown: false) && learner != Notebook.Source(masterCell))
+            var learner = cell.Source;
+            if (learner != Regions.Release(masterCell.Source, markdown: false) && learner != masterCell.Source)
             {
                 notes.Add($"{question}: check cell was edited; the master's check was used");
             }
-            cells.Add(placed[question] = (JsonObject)masterCell.DeepClone());
+            cells.Add(placed[question] = masterCell.Clone());
         }
         if (masterParams >= 0 && !paramsPlaced)
         {
@@ -75,49 +73,46 @@ internal static class SubmissionAssembler
         return new Assembled(doc, checkIds, notes);
     }
 
-    private static bool IsParameters(JsonObject cell) =>
-        Notebook.IsCode(cell) && cell["metadata"]?["tags"] is JsonArray tags && tags.Any(t => (string?)t == ParametersTag);
-
-    private static string? MatchCheck(JsonObject cell, Dictionary<string, JsonObject> checks, Dictionary<string, string> byCellId)
+    private static string? MatchCheck(NotebookCell cell, Dictionary<string, NotebookCell> checks, Dictionary<string, string> byCellId)
     {
         if (CellGrading.Of(cell)?.GradeId is { } gid && checks.ContainsKey(gid))
         {
             return gid;
         }
-        return Notebook.Id(cell) is { } id && byCellId.TryGetValue(id, out var q) ? q : null;
+        return cell.Id is { } id && byCellId.TryGetValue(id, out var q) ? q : null;
     }
 
     /// <summary>Inserts the master's cell after the nearest earlier master cell present (by id), else at the top.</summary>
-    private static JsonObject Insert(List<JsonObject> cells, MasterNotebook master, int masterIndex)
+    private static NotebookCell Insert(List<NotebookCell> cells, MasterNotebook master, int masterIndex)
     {
         var at = 0;
         for (var m = masterIndex - 1; m >= 0; m--)
         {
             var anchor = master.Doc.Cells[m];
             var gid = CellGrading.Of(anchor)?.GradeId;
-            var id = Notebook.Id(anchor);
-            var found = cells.FindLastIndex(c => (gid is not null && CellGrading.Of(c)?.GradeId == gid) || (id is not null && Notebook.Id(c) == id));
+            var id = anchor.Id;
+            var found = cells.FindLastIndex(c => (gid is not null && CellGrading.Of(c)?.GradeId == gid) || (id is not null && c.Id == id));
             if (found >= 0)
             {
                 at = found + 1;
                 break;
             }
         }
-        var clone = (JsonObject)master.Doc.Cells[masterIndex].DeepClone();
+        var clone = master.Doc.Cells[masterIndex].Clone();
         cells.Insert(at, clone);
         return clone;
     }
 
     /// <summary>Gives every cell a unique id (the master's check cells keep theirs first); returns each cell's id.</summary>
-    private static Dictionary<JsonObject, string> UniqueIds(Notebook doc, HashSet<object?> checkCells)
+    private static Dictionary<NotebookCell, string> UniqueIds(NotebookDocument doc, HashSet<object?> checkCells)
     {
-        var result = new Dictionary<JsonObject, string>(ReferenceEqualityComparer.Instance);
+        var result = new Dictionary<NotebookCell, string>(ReferenceEqualityComparer.Instance);
         var used = new HashSet<string>(StringComparer.Ordinal);
         var ordered = doc.Cells.Where(checkCells.Contains).Concat(doc.Cells.Where(c => !checkCells.Contains(c)));
         var n = 0;
         foreach (var cell in ordered)
         {
-            var id = Notebook.Id(cell);
+            var id = cell.Id;
             if (id is null || !used.Add(id))
             {
                 do
@@ -125,7 +120,7 @@ internal static class SubmissionAssembler
                     id = $"graded-{++n}";
                 }
                 while (!used.Add(id));
-                cell["id"] = id;
+                cell.Id = id;
             }
             result[cell] = id;
         }

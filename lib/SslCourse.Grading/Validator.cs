@@ -1,3 +1,5 @@
+using SslCourse.Notebooks;
+
 namespace SslCourse.Grading;
 
 /// <summary>
@@ -13,7 +15,7 @@ public static class Validator
     /// <param name="stdout">Receives the per-question lines.</param>
     /// <param name="cancellationToken">Stops the run.</param>
     /// <returns>0 when every check passes, 1 otherwise.</returns>
-    /// <exception cref="GradingFormatException">The notebook's grading metadata or markers are malformed.</exception>
+    /// <exception cref="NotebookFormatException">The notebook's grading metadata or markers are malformed.</exception>
     public static async Task<int> ValidateAsync(string path, INotebookExecutor executor, GradeOptions options, TextWriter stdout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(executor);
@@ -22,47 +24,32 @@ public static class Validator
         var master = MasterNotebook.Load(path);
         var doc = master.Doc.Clone();
         var checkIds = new Dictionary<string, string>(StringComparer.Ordinal);
-        var used = doc.Cells.Select(Notebook.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var used = doc.Cells.Select(c => c.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < doc.Cells.Count; i++)
         {
             var cell = doc.Cells[i];
-            if (Notebook.Id(cell) is null)
+            if (cell.Id is null)
             {
                 var n = i;
                 while (!used.Add($"validate-{n}")) n++;
-                cell["id"] = $"validate-{n}";
+                cell.Id = $"validate-{n}";
             }
             if (CellGrading.IsCheck(cell))
             {
-                Notebook.SetSource(cell, Regions.WithoutHidden(Notebook.Source(cell)));
+                cell.Source = Regions.WithoutHidden(cell.Source);
             }
         }
         foreach (var q in master.AutoQuestions)
         {
-            checkIds[q.Id] = Notebook.Id(doc.Cells[q.MasterIndex])!;
+            checkIds[q.Id] = doc.Cells[q.MasterIndex].Id!;
         }
         doc.ClearOutputs();
 
-        Notebook? executed = null;
-        string? error = null;
+        NotebookDocument? executed;
+        string? error;
         using (var work = WorkingCopy.Create(master))
         {
-            var notebookPath = Path.Combine(work.NotebookDirectory, Path.GetFileName(path));
-            var executedPath = Path.Combine(work.Root, "executed.ipynb");
-            doc.Save(notebookPath);
-            var outcome = await executor.ExecuteAsync(new ExecutionRequest
-            {
-                NotebookPath = notebookPath,
-                OutputPath = executedPath,
-                Parameters = options.Parameters,
-                Limits = options.Limits,
-                TempDirectory = work.TempDirectory,
-                Progress = options.Progress,
-            }, cancellationToken);
-            if (File.Exists(executedPath))
-            {
-                executed = Notebook.Load(executedPath);
-            }
+            (executed, var outcome) = await work.RunAsync(executor, doc, Path.GetFileName(path), options, options.Progress, cancellationToken);
             error = outcome.Error;
         }
         if (executed is null)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Grading;
 
@@ -33,8 +34,8 @@ internal sealed partial class WorkingCopy : IDisposable
     {
         var root = Directory.CreateTempSubdirectory("sslcourse-grade-").FullName;
         var masterDir = Path.GetDirectoryName(Path.GetFullPath(master.Path))!;
-        var relative = master.Doc.Cells.Where(Notebook.IsCode)
-            .SelectMany(c => ReferenceRegex().Matches(Notebook.Source(c)).Select(m => m.Groups[1].Value))
+        var relative = master.Doc.Cells.Where(c => c.IsCode)
+            .SelectMany(c => ReferenceRegex().Matches(c.Source).Select(m => m.Groups[1].Value))
             .Where(r => !r.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase) && !Path.IsPathRooted(r))
             .Distinct(StringComparer.Ordinal)
             .ToList();
@@ -56,6 +57,34 @@ internal sealed partial class WorkingCopy : IDisposable
         var temp = Path.Combine(root, "tmp");
         Directory.CreateDirectory(temp);
         return new WorkingCopy(root, notebookDir, temp);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="doc"/> in the copy as <paramref name="fileName"/>, runs it, and reads back the executed
+    /// notebook (null when the executor wrote none). The executed file is then removed, so a re-run never reads a stale one.
+    /// </summary>
+    /// <exception cref="NotebookFormatException">The executor wrote an unreadable notebook.</exception>
+    public async Task<(NotebookDocument? Executed, ExecutionOutcome Outcome)> RunAsync(INotebookExecutor executor, NotebookDocument doc, string fileName, GradeOptions options, TextWriter? progress, CancellationToken cancellationToken)
+    {
+        var notebookPath = Path.Combine(NotebookDirectory, fileName);
+        var executedPath = Path.Combine(Root, "executed.ipynb");
+        doc.Save(notebookPath);
+        var outcome = await executor.ExecuteAsync(new ExecutionRequest
+        {
+            NotebookPath = notebookPath,
+            OutputPath = executedPath,
+            Parameters = options.Parameters,
+            Limits = options.Limits,
+            TempDirectory = TempDirectory,
+            Progress = progress,
+        }, cancellationToken);
+        if (!File.Exists(executedPath))
+        {
+            return (null, outcome);
+        }
+        var executed = NotebookDocument.Load(executedPath);
+        File.Delete(executedPath);
+        return (executed, outcome);
     }
 
     private static void Mirror(string source, string target)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.DotNet.Interactive.Documents;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Runner;
 

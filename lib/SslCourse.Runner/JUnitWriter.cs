@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Runner;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Runner;
 
@@ -17,7 +18,7 @@ public static class NotebookExecutor
     public static NotebookDocument Prepare(string path, IReadOnlyList<KeyValuePair<string, string>> parameters, out string? warning)
     {
         var name = Path.GetFileName(path);
-        var doc = NotebookDocument.Load(path);
+        var doc = NotebookReader.Load(path);
         var defaultLanguage = NotebookLanguage.DefaultOf(doc);
         for (var i = 0; i < doc.Cells.Count; i++)
         {

@@ -1,3 +1,5 @@
+using SslCourse.Notebooks;
+
 namespace SslCourse.Runner;
 
 /// <summary>Outcome of running one notebook.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Runner;
 
@@ -12,7 +13,7 @@ namespace SslCourse.Runner;
 public static partial class ParameterInjector
 {
     /// <summary>Tag of the cell that declares parameters.</summary>
-    public const string ParametersTag = "parameters";
+    public const string ParametersTag = NotebookCell.ParametersTag;
 
     /// <summary>Tag of the cell the runner inserts.</summary>
     public const string InjectedTag = "injected-parameters";
@@ -29,7 +30,7 @@ public static partial class ParameterInjector
         {
             return null;
         }
-        var index = doc.Cells.FindIndex(c => c.IsCode && c.Tags.Contains(ParametersTag));
+        var index = doc.Cells.FindIndex(c => c.IsParameters);
         var code = new StringBuilder("// Parameters injected by sslcourse run\n");
         string? warning = null;
         if (index < 0)

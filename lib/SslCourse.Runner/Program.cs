@@ -1,3 +1,5 @@
+using SslCourse.Notebooks;
+
 namespace SslCourse.Runner;
 
 /// <summary>Entry point of the <c>sslcourse</c> tool.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Runner;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SslCourse.Notebooks;
 using static SslCourse.Grading.Tests.TestNotebooks;
 
 namespace SslCourse.Grading.Tests;
@@ -68,7 +69,7 @@ public sealed class ReleaseTests : IDisposable
         var master = MasterNotebook.Load(Write("m.ipynb", cells));
         var student = Releaser.Student(master);
         Assert.Null(LeakCheck.Find(master, student));
-        Notebook.SetSource(student.Cells[0], "return a + b;");
+        student.Cells[0].Source = "return a + b;";
         var leak = LeakCheck.Find(master, student);
         Assert.NotNull(leak);
         Assert.Contains("'return a + b;'", leak);
@@ -104,7 +105,7 @@ public sealed class ReleaseTests : IDisposable
             case "hidden-outside-check": cells[3]["source"] = Q1Solution + "\n// BEGIN HIDDEN TESTS\nvar x = 1;\n// END HIDDEN TESTS"; break;
         }
         var master = Write("m.ipynb", cells);
-        var e = Assert.Throws<GradingFormatException>(() => Releaser.Release([master], Path.Combine(_dir, "out")));
+        var e = Assert.Throws<NotebookFormatException>(() => Releaser.Release([master], Path.Combine(_dir, "out")));
         Assert.StartsWith(expected, e.Message);
         Assert.DoesNotContain('\n', e.Message);
         Assert.False(Directory.Exists(Path.Combine(_dir, "out")) && Directory.EnumerateFiles(Path.Combine(_dir, "out")).Any());
@@ -129,7 +130,7 @@ public sealed class ReleaseTests : IDisposable
         var master = Path.Combine(RepoRoot, "notebooks", "03_exercises.ipynb");
         var written = Releaser.Release([master], Path.Combine(_dir, "out")).Single();
         var m = MasterNotebook.Load(master);
-        Assert.Null(LeakCheck.Find(m, Notebook.Load(written)));
+        Assert.Null(LeakCheck.Find(m, NotebookDocument.Load(written)));
         Assert.True(m.AutoQuestions.Count() >= 8);
         var text = AllSource(written);
         Assert.DoesNotContain("BEGIN SOLUTION", text);
@@ -137,7 +138,7 @@ public sealed class ReleaseTests : IDisposable
         // Every secret, non-trivial line of the master is absent from the released text.
         foreach (var cell in m.Doc.Cells)
         {
-            foreach (var line in Regions.Parse(Notebook.Source(cell)).Where(l => l.Kind is LineKind.Solution or LineKind.Hidden && !Regions.IsTrivial(l.Text)))
+            foreach (var line in Regions.Parse(cell.Source).Where(l => l.Kind is LineKind.Solution or LineKind.Hidden && !Regions.IsTrivial(l.Text)))
             {
                 Assert.DoesNotContain(line.Raw.TrimEnd() + "\n", text + "\n");
             }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Runner.Tests;
 

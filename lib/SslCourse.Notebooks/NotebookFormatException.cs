@@ -1,6 +1,9 @@
-namespace SslCourse.Runner;
+namespace SslCourse.Notebooks;
 
-/// <summary>Bad input: a file that is missing, malformed or not a runnable C# notebook (CLI exit code 2).</summary>
+/// <summary>
+/// Bad input: a file that is missing, malformed or not a runnable C# notebook, a malformed master, a leak found at
+/// release, or a bad argument (CLI exit code 2). The message is one line.
+/// </summary>
 public sealed class NotebookFormatException : Exception
 {
     /// <summary>Creates the exception for <paramref name="file"/>.</summary>

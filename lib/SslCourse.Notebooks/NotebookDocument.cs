@@ -1,15 +1,19 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace SslCourse.Runner;
+namespace SslCourse.Notebooks;
 
 /// <summary>
-/// An nbformat 4 notebook in memory, read from .ipynb or .dib and always written as .ipynb
-/// (a .dib cannot hold outputs). Reusable by anything that reads or writes course notebooks.
+/// An nbformat 4 notebook (.ipynb) in memory: the one model the runner and the grader read and write.
+/// Fields it does not interpret, at the top level and in cells, are kept, so a round trip loses nothing.
 /// </summary>
 public sealed class NotebookDocument
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Non-ASCII text (✓, é, ...) stays readable in the file, as Jupyter writes it.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly string[] KnownTopLevel = ["cells", "metadata", "nbformat", "nbformat_minor"];
 
     /// <summary>Notebook-level metadata (kernelspec, language_info, polyglot_notebook, ...).</summary>
     public JsonObject Metadata { get; set; } = [];
@@ -20,10 +24,13 @@ public sealed class NotebookDocument
     /// <summary>nbformat minor version; 5 and above requires cell ids.</summary>
     public int NbFormatMinor { get; set; } = 5;
 
-    /// <summary>Reads a notebook by extension (.ipynb or .dib).</summary>
+    /// <summary>Top-level fields this model does not interpret, written back unchanged.</summary>
+    public JsonObject Extra { get; set; } = [];
+
+    /// <summary>Reads the text of a notebook file, refusing a folder or a missing file.</summary>
     /// <param name="path">The notebook file.</param>
-    /// <exception cref="NotebookFormatException">Missing file, malformed content or unsupported extension.</exception>
-    public static NotebookDocument Load(string path)
+    /// <exception cref="NotebookFormatException">The path is a folder or does not exist.</exception>
+    public static string ReadText(string path)
     {
         if (Directory.Exists(path))
         {
@@ -33,14 +40,13 @@ public sealed class NotebookDocument
         {
             throw new NotebookFormatException(path, "file not found");
         }
-        var text = File.ReadAllText(path);
-        return Path.GetExtension(path).ToLowerInvariant() switch
-        {
-            ".ipynb" => ParseIpynb(text, path),
-            ".dib" => DibReader.Parse(text),
-            _ => throw new NotebookFormatException(path, "not a notebook (expected .ipynb or .dib)"),
-        };
+        return File.ReadAllText(path);
     }
+
+    /// <summary>Reads an .ipynb file.</summary>
+    /// <param name="path">The notebook file; it names the notebook in error messages.</param>
+    /// <exception cref="NotebookFormatException">Missing file, malformed JSON or not nbformat 4.</exception>
+    public static NotebookDocument Load(string path) => ParseIpynb(ReadText(path), path);
 
     /// <summary>Parses nbformat 4 JSON.</summary>
     /// <param name="json">The .ipynb text.</param>
@@ -55,7 +61,7 @@ public sealed class NotebookDocument
         }
         catch (JsonException e)
         {
-            throw new NotebookFormatException(name, $"malformed JSON: {FirstLineOf(e.Message)}");
+            throw new NotebookFormatException(name, $"malformed JSON: the file is not valid JSON ({FirstLineOf(e.Message)})");
         }
         if (root is not JsonObject obj || obj["cells"] is not JsonArray cells)
         {
@@ -70,20 +76,27 @@ public sealed class NotebookDocument
             Metadata = obj["metadata"] as JsonObject is { } m ? (JsonObject)m.DeepClone() : [],
             NbFormatMinor = obj["nbformat_minor"]?.GetValueKind() is JsonValueKind.Number ? obj["nbformat_minor"]!.GetValue<int>() : 5,
         };
+        foreach (var (key, value) in obj)
+        {
+            if (!KnownTopLevel.Contains(key))
+            {
+                doc.Extra[key] = value?.DeepClone();
+            }
+        }
         foreach (var node in cells)
         {
-            doc.Cells.Add(ReadCell(node, name));
+            doc.Cells.Add(NotebookCell.FromJson(node, name, doc.Cells.Count));
         }
         return doc;
     }
 
-    /// <summary>Serializes to nbformat 4 JSON.</summary>
+    /// <summary>Serializes to nbformat 4 JSON (cells first, as Jupyter writes them).</summary>
     public string ToIpynbJson()
     {
         var cells = new JsonArray();
         foreach (var cell in Cells)
         {
-            cells.Add(WriteCell(cell));
+            cells.Add(cell.ToJson());
         }
         var root = new JsonObject
         {
@@ -92,6 +105,10 @@ public sealed class NotebookDocument
             ["nbformat"] = 4,
             ["nbformat_minor"] = NbFormatMinor,
         };
+        foreach (var (key, value) in Extra)
+        {
+            root[key] = value?.DeepClone();
+        }
         return root.ToJsonString(Indented) + "\n";
     }
 
@@ -99,8 +116,27 @@ public sealed class NotebookDocument
     /// <param name="path">Destination path.</param>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToIpynbJson());
 
-    /// <summary>A deep copy, so executing a copy never alters the original.</summary>
+    /// <summary>A deep copy, so executing or releasing a copy never alters the original.</summary>
     public NotebookDocument Clone() => ParseIpynb(ToIpynbJson(), "(clone)");
+
+    /// <summary>Clears outputs and execution counts, and the runner's per-cell status (<c>metadata.sslcourse</c>).</summary>
+    public void ClearOutputs()
+    {
+        foreach (var cell in Cells)
+        {
+            if (cell.IsCode)
+            {
+                cell.Outputs = [];
+                cell.ExecutionCount = null;
+            }
+            cell.Metadata.Remove("sslcourse");
+        }
+    }
+
+    /// <summary>How messages name cell <paramref name="index"/>: "cell 7 (id q1-check)", 1-based as editors show it.</summary>
+    /// <param name="index">0-based index into <see cref="Cells"/>.</param>
+    public string CellLabel(int index) =>
+        Cells[index].Id is { } id ? $"cell {index + 1} (id {id})" : $"cell {index + 1}";
 
     /// <summary>Splits source into nbformat's list-of-lines form (each line keeps its newline).</summary>
     /// <param name="source">The source text.</param>
@@ -132,50 +168,6 @@ public sealed class NotebookDocument
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
         _ => node.ToJsonString(),
     };
-
-    private static NotebookCell ReadCell(JsonNode? node, string name)
-    {
-        if (node is not JsonObject c || c["cell_type"]?.GetValueKind() != JsonValueKind.String)
-        {
-            throw new NotebookFormatException(name, "not a notebook (a cell has no \"cell_type\")");
-        }
-        var cell = new NotebookCell(c["cell_type"]!.GetValue<string>(), JoinText(c["source"]))
-        {
-            Id = c["id"]?.GetValueKind() == JsonValueKind.String ? c["id"]!.GetValue<string>() : null,
-            Metadata = c["metadata"] is JsonObject m ? (JsonObject)m.DeepClone() : [],
-            Outputs = c["outputs"] is JsonArray o ? (JsonArray)o.DeepClone() : [],
-            ExecutionCount = c["execution_count"]?.GetValueKind() == JsonValueKind.Number ? c["execution_count"]!.GetValue<int>() : null,
-        };
-        foreach (var (key, value) in c)
-        {
-            if (key is not ("cell_type" or "source" or "id" or "metadata" or "outputs" or "execution_count"))
-            {
-                cell.Extra[key] = value?.DeepClone();
-            }
-        }
-        return cell;
-    }
-
-    private static JsonObject WriteCell(NotebookCell cell)
-    {
-        var c = new JsonObject { ["cell_type"] = cell.CellType };
-        if (cell.Id is not null)
-        {
-            c["id"] = cell.Id;
-        }
-        c["metadata"] = cell.Metadata.DeepClone();
-        c["source"] = ToLines(cell.Source);
-        foreach (var (key, value) in cell.Extra)
-        {
-            c[key] = value?.DeepClone();
-        }
-        if (cell.IsCode)
-        {
-            c["execution_count"] = cell.ExecutionCount;
-            c["outputs"] = cell.Outputs.DeepClone();
-        }
-        return c;
-    }
 
     private static string FirstLineOf(string s) => s.Split('\n')[0].Trim();
 }

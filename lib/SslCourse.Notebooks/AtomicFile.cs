@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SslCourse.Runner;
+namespace SslCourse.Notebooks;
 
 /// <summary>Writes files so that readers never observe a half-written file (temp file + rename).</summary>
 public static class AtomicFile
