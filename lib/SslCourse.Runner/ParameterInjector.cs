@@ -18,6 +18,9 @@ public static partial class ParameterInjector
     /// <summary>Tag of the cell the runner inserts.</summary>
     public const string InjectedTag = "injected-parameters";
 
+    /// <summary>Group names of the number-literal pattern; at most one matches (5 is int, 5L long, 5.0 double).</summary>
+    private static readonly string[] NumberKinds = ["int", "long", "double"];
+
     /// <summary>Injects <paramref name="parameters"/> into <paramref name="doc"/>.</summary>
     /// <param name="doc">The notebook, modified in place.</param>
     /// <param name="parameters">Name/value pairs from the command line, in order.</param>
@@ -78,14 +81,10 @@ public static partial class ParameterInjector
             if (type == "var")
             {
                 var init = m.Groups["init"].Value.Trim();
-                type = init switch
-                {
-                    "true" or "false" => "bool",
-                    _ when IntRegex().IsMatch(init) => "int",
-                    _ when LongRegex().IsMatch(init) => "long",
-                    _ when DoubleRegex().IsMatch(init) => "double",
-                    _ => "string",
-                };
+                var number = NumberRegex().Match(init);
+                type = init is "true" or "false" ? "bool"
+                    : number.Success ? NumberKinds.First(kind => number.Groups[kind].Success)
+                    : "string";
             }
             result.TryAdd(m.Groups["name"].Value, type);
         }
@@ -130,12 +129,6 @@ public static partial class ParameterInjector
     [GeneratedRegex(@"^[ \t]*(?:(?:public|static|readonly)\s+)*(?<type>var|string|int|double|float|decimal|bool|long)\??\s+(?<name>[A-Za-z_]\w*)\s*=\s*(?<init>[^;]*);", RegexOptions.Multiline)]
     private static partial Regex DeclarationRegex();
 
-    [GeneratedRegex(@"^-?\d+$")]
-    private static partial Regex IntRegex();
-
-    [GeneratedRegex(@"^-?\d+[lL]$")]
-    private static partial Regex LongRegex();
-
-    [GeneratedRegex(@"^-?(\d+\.\d*|\d*\.\d+|\d+)([eE][-+]?\d+)?[dDfFmM]?$")]
-    private static partial Regex DoubleRegex();
+    [GeneratedRegex(@"^-?(?:(?<int>\d+)|(?<long>\d+[lL])|(?<double>(\d+\.\d*|\d*\.\d+|\d+)([eE][-+]?\d+)?[dDfFmM]?))$")]
+    private static partial Regex NumberRegex();
 }

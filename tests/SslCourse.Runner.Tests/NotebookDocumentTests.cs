@@ -25,6 +25,35 @@ public sealed class NotebookDocumentTests
     }
 
     [Fact]
+    public void Round_trip_keeps_top_level_fields_and_writes_text_unescaped()
+    {
+        const string json = """
+            {"cells":[{"cell_type":"markdown","metadata":{},"source":"✓ <b>é</b>","outputs":[{"odd":true}]},
+                      {"cell_type":"code","id":"c1","metadata":{"sslcourse":{"status":"ok"}},"source":"1","outputs":[{"output_type":"stream"}],"execution_count":3}],
+             "metadata":{},"nbformat":4,"nbformat_minor":5,"x-custom":{"kept":true}}
+            """;
+        var doc = NotebookDocument.ParseIpynb(json, "t.ipynb");
+        var text = doc.ToIpynbJson();
+        Assert.Contains("✓ <b>é</b>", text);
+        var again = (JsonObject)JsonNode.Parse(text)!;
+        Assert.Equal(true, (bool?)again["x-custom"]!["kept"]);
+        Assert.Equal("[{\"odd\":true}]", again["cells"]![0]!["outputs"]!.ToJsonString());
+        Assert.Equal("cell 2 (id c1)", doc.CellLabel(1));
+        doc.ClearOutputs();
+        Assert.Empty(doc.Cells[1].Outputs);
+        Assert.Null(doc.Cells[1].ExecutionCount);
+        Assert.Null(doc.Cells[1].Metadata["sslcourse"]);
+    }
+
+    [Fact]
+    public void Format_errors_name_the_file_and_the_cell()
+    {
+        var e = Assert.Throws<NotebookFormatException>(() => NotebookDocument.ParseIpynb("""{"cells":[{"cell_type":"code"},{"source":""}]}""", "bad.ipynb"));
+        Assert.Equal("bad.ipynb", e.File);
+        Assert.Equal("not a notebook (cell 2 has no \"cell_type\")", e.Message);
+    }
+
+    [Fact]
     public void Declarations_take_their_type_from_the_declaration_or_initializer()
     {
         var d = ParameterInjector.Declarations("var Profile = \"dev\";\nint Epochs = 3;\nvar Lr = 0.1;\nbool Fast = false;\nvar Big = 5L;\nstatic double Wd = 1e-4;");
