@@ -30,16 +30,19 @@ public static class Tsne
         var gains = ones_like(y);
         var exaggerationSteps = Math.Max(1, iterations / 4);
         var lr = Math.Max(n / 12.0 / 4.0, 50.0);
+        // Two N×N work buffers updated in place: fresh N² allocations each step cost more than the arithmetic.
+        var num = empty(n, n, device: data.device);
+        var w = empty(n, n, device: data.device);
         for (int it = 0; it < iterations; it++)
         {
             using var step = NewDisposeScope();
-            var pe = it < exaggerationSteps ? p * 12f : p;
+            var exaggeration = it < exaggerationSteps ? 12f : 1f;
             var momentum = it < exaggerationSteps ? 0.5 : 0.8;
             var sq = y.pow(2).sum(1, keepdim: true);
-            var num = 1f / (1f + sq + sq.T - 2f * y.matmul(y.T));          // Student-t kernel (N, N)
+            num.addmm_(y, y.T, beta: 0f, alpha: -2f).add_(sq).add_(sq.T).add_(1f).reciprocal_(); // Student-t kernel
             num.diagonal().fill_(0f);
-            var q = (num / num.sum()).clamp_min(1e-12f);
-            var w = (pe - q) * num;                                         // (N, N)
+            var total = num.sum();
+            w.copy_(num).div_(total).clamp_min_(1e-12f).neg_().add_(p, alpha: exaggeration).mul_(num); // (P - Q) ∘ num
             var grad = 4f * (w.sum(1, keepdim: true) * y - w.matmul(y));    // (N, 2)
             var same = grad.sign().eq(velocity.sign());
             gains.copy_(where(same, gains * 0.8f, gains + 0.2f).clamp_min(0.01f));
