@@ -22,8 +22,10 @@ public sealed record LabelEfficiencyRow(string Method, string Evaluation, int? P
 /// <param name="FinetuneMethods">Methods to finetune as well (finetuning costs far more than probing).</param>
 /// <param name="Finetune">Finetuning settings.</param>
 /// <param name="Probe">Linear-probe settings.</param>
+/// <param name="Draws">Stratified subsets drawn per budget (seeds Seed, Seed+1, …); probe and kNN accuracies are averaged
+/// over them, because with few labels the choice of subset moves accuracy by several points. Finetuning uses the first.</param>
 public sealed record LabelEfficiencyOptions(IReadOnlyList<int?> Budgets, int Seed = 0, bool Knn = true, IReadOnlyList<string>? FinetuneMethods = null,
-    FinetuneOptions? Finetune = null, LinearProbeOptions? Probe = null)
+    FinetuneOptions? Finetune = null, LinearProbeOptions? Probe = null, int Draws = 1)
 {
     /// <summary>1, 10 and 100 labels per class, and all labels.</summary>
     public static IReadOnlyList<int?> StandardBudgets { get; } = [1, 10, 100, null];
@@ -89,7 +91,9 @@ public static class LabelEfficiency
     /// <param name="options">Budgets, seed, which evaluations.</param>
     public static LabelEfficiencyTable Sweep(IReadOnlyDictionary<string, VisionEncoder> methods, ImageDataset train, ImageDataset test, LabelEfficiencyOptions options)
     {
-        var subsets = options.Budgets.Select(b => (Budget: b, Indices: StratifiedSampler.Indices(train.Labels, b, options.Seed))).ToList();
+        // All labels is one subset whatever Draws is; each other budget gets Draws subsets, the same for every method.
+        var subsets = options.Budgets.Select(b => (Budget: b, Draws: Enumerable.Range(0, b is null ? 1 : Math.Max(1, options.Draws))
+            .Select(d => StratifiedSampler.Indices(train.Labels, b, options.Seed + d)).ToList())).ToList();
         var rows = new List<LabelEfficiencyRow>();
         using var progress = Progress.Start("label efficiency", methods.Count, "methods");
         int done = 0;
@@ -100,19 +104,24 @@ public static class LabelEfficiency
             using var scope = NewDisposeScope();
             var fTrain = Features.Extract(encoder, train.Images);
             var fTest = Features.Extract(encoder, test.Images);
-            foreach (var (budget, indices) in subsets)
+            foreach (var (budget, draws) in subsets)
             {
-                var idx = tensor(indices);
-                var (f, y) = (fTrain.index_select(0, idx), yTrain.index_select(0, idx));
-                using (var probe = LinearProbe.Fit(f, y, train.Classes, options.Probe))
-                    rows.Add(new(name, "linear probe", budget, indices.Length, probe.Accuracy(fTest, yTest)));
-                if (options.Knn)
-                    rows.Add(new(name, "kNN", budget, indices.Length, Knn.Accuracy(f, y, fTest, yTest, k: Math.Min(20, indices.Length))));
+                double probeSum = 0, knnSum = 0;
+                foreach (var indices in draws)
+                {
+                    var idx = tensor(indices);
+                    var (f, y) = (fTrain.index_select(0, idx), yTrain.index_select(0, idx));
+                    using (var probe = LinearProbe.Fit(f, y, train.Classes, options.Probe)) probeSum += probe.Accuracy(fTest, yTest);
+                    if (options.Knn) knnSum += Knn.Accuracy(f, y, fTest, yTest, k: Math.Min(20, indices.Length));
+                }
+                int labels = draws[0].Length;
+                rows.Add(new(name, "linear probe", budget, labels, probeSum / draws.Count));
+                if (options.Knn) rows.Add(new(name, "kNN", budget, labels, knnSum / draws.Count));
                 if (options.FinetuneMethods?.Contains(name) == true)
                 {
-                    var dev = encoder.Device;
+                    var idx = tensor(draws[0]);
                     using var ft = Finetune.Fit(encoder, train.Images.index_select(0, idx.to(train.Images.device)), train.Labels.index_select(0, idx.to(train.Labels.device)), train.Classes, options.Finetune);
-                    rows.Add(new(name, "finetune", budget, indices.Length, ft.Accuracy(test.Images, yTest)));
+                    rows.Add(new(name, "finetune", budget, labels, ft.Accuracy(test.Images, yTest)));
                 }
             }
             progress.Report(++done, double.NaN, 1, force: true, extra: name);

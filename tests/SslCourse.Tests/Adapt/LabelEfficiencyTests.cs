@@ -40,4 +40,19 @@ public sealed class LabelEfficiencyTests
         Assert.Contains("10/class", table.ToString());
         Assert.False(double.IsNaN(table.Get("cnn", "finetune", 1)));
     }
+
+    [Fact]
+    public void Draws_average_the_probe_over_subsets_with_consecutive_seeds()
+    {
+        manual_seed(9);
+        var y = tensor(Enumerable.Range(0, 60).Select(i => (long)(i % 2)).ToArray());
+        var x = rand(60, 1, 28, 28);
+        x[TensorIndex.Tensor(y.eq(0)), .., ..14, ..] += 0.3;
+        using var ds = new ImageDataset(x.clamp(0, 1), y, ["top", "other"], "toy");
+        var methods = new Dictionary<string, VisionEncoder> { ["pixels"] = new PixelEncoder((1, 28, 28)) };
+        double Single(int seed) => LabelEfficiency.Sweep(methods, ds, ds, new LabelEfficiencyOptions([1], seed, Knn: false)).Get("pixels", "linear probe", 1);
+        var averaged = LabelEfficiency.Sweep(methods, ds, ds, new LabelEfficiencyOptions([1, null], 0, Knn: false, Draws: 3));
+        Assert.Equal(2, averaged.Rows.Count);
+        Assert.Equal((Single(0) + Single(1) + Single(2)) / 3, averaged.Get("pixels", "linear probe", 1), 9);
+    }
 }
