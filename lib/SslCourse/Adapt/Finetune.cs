@@ -1,0 +1,90 @@
+using SslCourse.Training;
+using SslCourse.Vision;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslCourse.Adapt;
+
+/// <summary>Settings for <see cref="Finetune.Fit"/>.</summary>
+/// <param name="Steps">Optimiser steps.</param>
+/// <param name="BatchSize">Labelled images per step.</param>
+/// <param name="LearningRate">Peak AdamW rate for all weights (small, so a few labels do not wipe out the pretrained ones).</param>
+/// <param name="WeightDecay">AdamW weight decay.</param>
+/// <param name="Augment">Augment the labelled images (flips and crops help with few labels).</param>
+/// <param name="Seed">Seed of batches and augmentation.</param>
+public sealed record FinetuneOptions(int Steps = 150, int BatchSize = 128, double LearningRate = 1e-3,
+    double WeightDecay = 1e-4, bool Augment = true, int Seed = 0)
+{
+    /// <summary>Defaults for the ci profile.</summary>
+    public static FinetuneOptions Default { get; } = new();
+}
+
+/// <summary>
+/// Finetuning (CS229 notes, §14.1): start from the pretrained encoder, add a linear head, and train all weights on
+/// the labelled downstream data. The pretrained encoder is cloned, never modified.
+/// </summary>
+public sealed class Finetune : IDisposable
+{
+    private readonly VisionEncoder _encoder;
+    private readonly nn.Module<Tensor, Tensor> _head;
+
+    private Finetune(VisionEncoder encoder, nn.Module<Tensor, Tensor> head, History history)
+    {
+        _encoder = encoder;
+        _head = head;
+        History = history;
+    }
+
+    /// <summary>The finetuning loss curve.</summary>
+    public History History { get; }
+
+    /// <summary>Finetunes a copy of <paramref name="pretrained"/> with a new linear head on (images, labels).</summary>
+    /// <param name="pretrained">The pretrained encoder (left unchanged).</param>
+    /// <param name="images">(N, C, H, W) labelled images.</param>
+    /// <param name="labels">(N) int64 labels.</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="options">Steps, batch, rates.</param>
+    public static Finetune Fit(VisionEncoder pretrained, Tensor images, Tensor labels, int classes, FinetuneOptions? options = null)
+    {
+        var o = options ?? FinetuneOptions.Default;
+        var device = pretrained.Device;
+        var encoder = pretrained.Clone();
+        var head = nn.Linear(encoder.OutputDim, classes);
+        head.to(device);
+        var x = images.to(device);
+        var y = labels.to(device);
+        using var sampler = new BatchSampler(x, o.BatchSize, o.Seed, y);
+        using var augment = new SimClrAugment(o.Augment ? SimClrAugmentConfig.FashionMnist with { Brightness = 0.2, Contrast = 0.2 } : SimClrAugmentConfig.None, o.Seed + 1);
+        encoder.train();
+        var history = Trainer.Fit(encoder.parameters().Concat(head.parameters()), step =>
+        {
+            var (bx, by) = sampler.Next();
+            return nn.functional.cross_entropy(head.forward(encoder.forward(augment.Apply(bx))), by!);
+        }, new TrainerOptions(o.Steps, o.LearningRate, o.WeightDecay, WarmupSteps: Math.Min(10, o.Steps / 10), LogEvery: Math.Max(1, o.Steps / 10), Name: "finetune"), o.BatchSize);
+        encoder.eval();
+        return new Finetune(encoder, head, history);
+    }
+
+    /// <summary>Class predictions (N) for images.</summary>
+    public Tensor Predict(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var f = Features.Extract(_encoder, images, toCpu: false);
+        return _head.forward(f).argmax(1).cpu().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Accuracy on labelled images.</summary>
+    public double Accuracy(Tensor images, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        return Predict(images).eq(labels.cpu()).to(ScalarType.Float64).mean().item<double>();
+    }
+
+    /// <summary>Frees the copy and the head.</summary>
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _head.Dispose();
+    }
+}

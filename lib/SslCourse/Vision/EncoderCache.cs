@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SslCourse.Data;
+using SslCourse.Runtime;
+using SslCourse.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslCourse.Vision;
+
+/// <summary>
+/// Reuses pretrained weights across notebooks: a model trained by 01_2–01_4 is saved in <c>data/checkpoints/</c>
+/// under a key hashed from (method, config, profile, seed), and 01_5 loads it instead of training again. When no
+/// checkpoint exists the same training code runs, so results never depend on which notebook ran first.
+/// </summary>
+public static class EncoderCache
+{
+    /// <summary>The folder holding checkpoints (<c>data/checkpoints</c>).</summary>
+    public static string Folder => Path.Combine(DataFolder.Resolve(), "checkpoints");
+
+    /// <summary>The checkpoint key: method name plus a short hash of everything that determines the weights.</summary>
+    public static string Key(string method, CourseSession course, params object[] config)
+    {
+        var text = $"{method}|{course.Profile.Name()}|{course.Seed}|{string.Join("|", config.Select(c => c.ToString()))}";
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+        return $"{method.ToLowerInvariant().Replace(' ', '-')}-{hash}";
+    }
+
+    /// <summary>
+    /// Loads <paramref name="model"/>'s weights from the checkpoint <paramref name="key"/> when present; otherwise runs
+    /// <paramref name="train"/> and saves (atomically) the weights and the history. Returns the history and whether it was cached.
+    /// </summary>
+    public static (History History, bool Cached) GetOrTrain(string key, nn.Module model, Func<History> train)
+    {
+        var weights = Path.Combine(Folder, key + ".bin");
+        var historyFile = Path.Combine(Folder, key + ".json");
+        if (File.Exists(weights) && File.Exists(historyFile))
+        {
+            try
+            {
+                model.load(weights);
+                model.eval();
+                Console.WriteLine($"loaded checkpoint {key} from {Folder}");
+                return (FromJson(File.ReadAllText(historyFile)), true);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or JsonException or InvalidOperationException)
+            {
+                Console.WriteLine($"checkpoint {key} unreadable ({e.Message}); training again");
+            }
+        }
+        var history = train();
+        Directory.CreateDirectory(Folder);
+        var tmp = Path.Combine(Folder, $".{key}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            model.save(tmp);
+            File.Move(tmp, weights, overwrite: true);
+        }
+        finally { if (File.Exists(tmp)) File.Delete(tmp); }
+        AtomicFile.WriteAllText(historyFile, ToJson(history));
+        return (history, false);
+    }
+
+    private sealed record HistoryDto(List<int> Steps, List<double> Loss, Dictionary<string, List<double[]>> Metrics, double Seconds, double Throughput);
+
+    private static string ToJson(History h) => JsonSerializer.Serialize(new HistoryDto(h.Steps, h.Loss,
+        h.Metrics.ToDictionary(kv => kv.Key, kv => kv.Value.Select(p => new[] { p.Step, p.Value }).ToList()), h.Seconds, h.Throughput));
+
+    private static History FromJson(string json)
+    {
+        var dto = JsonSerializer.Deserialize<HistoryDto>(json) ?? throw new JsonException("empty history");
+        var h = new History { Seconds = dto.Seconds, Throughput = dto.Throughput };
+        h.Steps.AddRange(dto.Steps);
+        h.Loss.AddRange(dto.Loss);
+        foreach (var (name, points) in dto.Metrics) foreach (var p in points) h.Add(name, (int)p[0], p[1]);
+        return h;
+    }
+}

@@ -1,0 +1,33 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslCourse.Vision;
+
+/// <summary>Frozen representations φ(x) of a whole image set, for probes, kNN and plots.</summary>
+public static class Features
+{
+    /// <summary>Encodes <paramref name="images"/> in eval mode without gradients, in batches.</summary>
+    /// <param name="encoder">The encoder φ (its training mode is restored afterwards).</param>
+    /// <param name="images">(N, C, H, W) images (any device; batches move to the encoder's device).</param>
+    /// <param name="batch">Images per forward pass.</param>
+    /// <param name="toCpu">Return on the CPU (else on the encoder's device).</param>
+    /// <returns>(N, D) float32 features.</returns>
+    public static Tensor Extract(VisionEncoder encoder, Tensor images, int batch = 1024, bool toCpu = true)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var wasTraining = encoder.training;
+        encoder.eval();
+        var device = encoder.Device;
+        var parts = new List<Tensor>();
+        long n = images.shape[0];
+        for (long i = 0; i < n; i += batch)
+        {
+            var x = images[(int)i..(int)Math.Min(n, i + batch)].to(device);
+            var f = encoder.forward(x);
+            parts.Add(toCpu ? f.cpu() : f);
+        }
+        encoder.train(wasTraining);
+        return cat(parts, 0).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,158 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SslCourse.Vision;
+
+/// <summary>What one MAE forward pass produced.</summary>
+/// <param name="Prediction">(B, L, P) predicted pixels for every patch.</param>
+/// <param name="Target">(B, L, P) the true patches.</param>
+/// <param name="Mask">(B, L) 1 = masked (hidden from the encoder), 0 = visible.</param>
+public sealed record MaeOutput(Tensor Prediction, Tensor Target, Tensor Mask);
+
+/// <summary>
+/// A masked autoencoder (He et al., 2022): split the image into patches, hide a random MaskRatio of them, encode
+/// only the visible ones with a small transformer, then a lighter decoder sees the encoded tokens plus a shared
+/// learned mask token at each hidden position and predicts the hidden pixels. The loss
+/// (<see cref="Losses.MaskedReconstruction"/>) is on masked patches only. <see cref="Encoder"/> is what is probed.
+/// </summary>
+public sealed class MaskedAutoencoder : Module<Tensor, Tensor>
+{
+    private readonly MaeEncoder encoder;
+    private readonly Linear decoder_embed, decoder_pred;
+    private readonly Parameter mask_token, decoder_pos_embed;
+    private readonly Sequential decoder_blocks;
+    private readonly LayerNorm decoder_norm;
+
+    /// <summary>The architecture.</summary>
+    public MaeConfig Config { get; }
+
+    /// <summary>The encoder (images → mean of its token outputs), for probing and finetuning.</summary>
+    public MaeEncoder Encoder => encoder;
+
+    /// <summary>Builds the model with fresh weights.</summary>
+    public MaskedAutoencoder(MaeConfig config) : base("MaskedAutoencoder")
+    {
+        Config = config;
+        encoder = new MaeEncoder(config);
+        decoder_embed = Linear(config.Dim, config.DecoderDim);
+        mask_token = Parameter(randn(1, 1, config.DecoderDim) * 0.02);
+        decoder_pos_embed = Parameter(randn(1, config.Patches, config.DecoderDim) * 0.02);
+        decoder_blocks = Sequential(Enumerable.Range(0, config.DecoderDepth).Select(_ => (Module<Tensor, Tensor>)new TransformerBlock(config.DecoderDim, config.Heads)));
+        decoder_norm = LayerNorm(config.DecoderDim);
+        decoder_pred = Linear(config.DecoderDim, config.PatchPixels);
+        RegisterComponents();
+    }
+
+    /// <summary>(N, C, H, W) → (N, L, p·p·C) patches in row-major order.</summary>
+    public Tensor Patchify(Tensor x)
+    {
+        long n = x.shape[0], c = x.shape[1], p = Config.PatchSize, g = Config.ImageSize / p;
+        return x.reshape(n, c, g, p, g, p).permute(0, 2, 4, 3, 5, 1).reshape(n, g * g, p * p * c);
+    }
+
+    /// <summary>The inverse of <see cref="Patchify"/>.</summary>
+    public Tensor Unpatchify(Tensor patches)
+    {
+        long n = patches.shape[0], c = Config.Channels, p = Config.PatchSize, g = Config.ImageSize / p;
+        return patches.reshape(n, g, g, p, p, c).permute(0, 5, 1, 3, 2, 4).reshape(n, c, g * p, g * p);
+    }
+
+    /// <summary>Masks, encodes and decodes a batch; the random mask is drawn from <paramref name="generator"/>.</summary>
+    public MaeOutput Run(Tensor images, Generator? generator = null)
+    {
+        using var scope = NewDisposeScope();
+        var target = Patchify(images);                                             // (B, L, P)
+        long b = target.shape[0], l = target.shape[1];
+        long keep = Math.Max(1, (long)Math.Round(l * (1 - Config.MaskRatio)));
+        var noise = rand(b, l, device: images.device, generator: generator);
+        var shuffle = noise.argsort(1);                                            // (B, L) random order per sample
+        var restore = shuffle.argsort(1);                                          // its inverse
+        var kept = shuffle[.., ..(int)keep];                                       // (B, keep)
+        var tokens = encoder.Embed(target);                                        // (B, L, D) with positions
+        var visible = tokens.gather(1, kept.unsqueeze(-1).expand(-1, -1, tokens.shape[2]));
+        var encoded = encoder.Blocks(visible);                                     // (B, keep, D)
+        var dec = decoder_embed.forward(encoded);                                  // (B, keep, Dd)
+        var filler = mask_token.expand(b, l - keep, Config.DecoderDim);
+        var full = cat([dec, filler], 1).gather(1, restore.unsqueeze(-1).expand(-1, -1, Config.DecoderDim)); // (B, L, Dd) in image order
+        var h = decoder_norm.forward(decoder_blocks.forward(full + decoder_pos_embed));
+        var prediction = decoder_pred.forward(h);                                  // (B, L, P)
+        var mask = ones(b, l, device: images.device);
+        mask[.., ..(int)keep] = zeros(b, keep, device: images.device);
+        mask = mask.gather(1, restore);                                            // 1 where hidden
+        return new MaeOutput(prediction.MoveToOuterDisposeScope(), target.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The masked-patch reconstruction loss of one batch.</summary>
+    public Tensor Loss(Tensor images, Generator? generator = null)
+    {
+        using var scope = NewDisposeScope();
+        var o = Run(images, generator);
+        return Losses.MaskedReconstruction.Loss(o.Prediction, o.Target, o.Mask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// For pictures: (masked input with hidden patches grey, reconstruction with the visible patches pasted back,
+    /// original), each (N, C, H, W) in [0, 1], for one masked forward pass in eval mode.
+    /// </summary>
+    public (Tensor Masked, Tensor Reconstruction, Tensor Original) Visualise(Tensor images, Generator? generator = null)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var wasTraining = training;
+        eval();
+        var o = Run(images, generator);
+        train(wasTraining);
+        var m = o.Mask.unsqueeze(-1);                                      // (B, L, 1)
+        var masked = Unpatchify(o.Target * (1 - m) + 0.5 * m);
+        var recon = Unpatchify(o.Prediction.clamp(0, 1) * m + o.Target * (1 - m));
+        return (masked.MoveToOuterDisposeScope(), recon.MoveToOuterDisposeScope(), images.detach().clone().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The encoder's representation (same as <see cref="Encoder"/>).</summary>
+    public override Tensor forward(Tensor images) => encoder.forward(images);
+}
+
+/// <summary>The MAE encoder: patch embedding + learned positions + transformer blocks + LayerNorm; as a
+/// <see cref="VisionEncoder"/> it sees all patches and returns the mean of its token outputs (D = Dim).</summary>
+public sealed class MaeEncoder : VisionEncoder
+{
+    private readonly Linear patch_embed;
+    private readonly Parameter pos_embed;
+    private readonly Sequential blocks;
+    private readonly LayerNorm norm;
+    private readonly MaeConfig config;
+
+    /// <summary>Builds the encoder with fresh weights.</summary>
+    public MaeEncoder(MaeConfig config) : base("MaeEncoder")
+    {
+        this.config = config;
+        patch_embed = Linear(config.PatchPixels, config.Dim);
+        pos_embed = Parameter(randn(1, config.Patches, config.Dim) * 0.02);
+        blocks = Sequential(Enumerable.Range(0, config.Depth).Select(_ => (Module<Tensor, Tensor>)new TransformerBlock(config.Dim, config.Heads)));
+        norm = LayerNorm(config.Dim);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override int OutputDim => config.Dim;
+
+    /// <inheritdoc/>
+    public override VisionEncoder CreateSibling() => new MaeEncoder(config);
+
+    /// <summary>(B, L, P) patches → (B, L, D) tokens with positions added.</summary>
+    public Tensor Embed(Tensor patches) => patch_embed.forward(patches) + pos_embed;
+
+    /// <summary>(B, L', D) tokens → (B, L', D) encoded tokens.</summary>
+    public Tensor Blocks(Tensor tokens) => norm.forward(blocks.forward(tokens));
+
+    /// <summary>(N, C, H, W) → (N, D): all patches encoded, token outputs averaged.</summary>
+    public override Tensor forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        long n = images.shape[0], c = images.shape[1], p = config.PatchSize, g = config.ImageSize / p;
+        var patches = images.reshape(n, c, g, p, g, p).permute(0, 2, 4, 3, 5, 1).reshape(n, g * g, p * p * c);
+        return Blocks(Embed(patches)).mean([1]).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,59 @@
+using SslCourse.Losses;
+using SslCourse.Runtime;
+using SslCourse.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslCourse.Vision;
+
+/// <summary>
+/// SimSiam pretraining (Chen &amp; He, 2021): two views, a shared encoder + projection head, a predictor on top, and
+/// the symmetric negative-cosine loss with stop-gradient on the target branch. No negatives, no momentum encoder;
+/// the predictor + stop-gradient keep it from collapsing. <see cref="PretrainNaive"/> removes both to show collapse.
+/// </summary>
+public static class SimSiam
+{
+    /// <summary>Trains <paramref name="encoder"/> in place; the history has "feature_std" (collapse monitor).</summary>
+    /// <param name="encoder">The encoder, on the images' device.</param>
+    /// <param name="images">(N, C, H, W) unlabeled images in [0, 1].</param>
+    /// <param name="config">Steps, batch, learning rate, augmentation.</param>
+    /// <param name="course">The session (seed).</param>
+    public static History Pretrain(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course) =>
+        Run(encoder, images, config, course, naive: false);
+
+    /// <summary>The naive Siamese baseline: same views and projection, but <see cref="NaivePull"/> (no predictor, no stop-gradient).</summary>
+    /// <param name="encoder">The encoder, on the images' device.</param>
+    /// <param name="images">(N, C, H, W) unlabeled images in [0, 1].</param>
+    /// <param name="config">Steps, batch, learning rate, augmentation.</param>
+    /// <param name="course">The session (seed).</param>
+    public static History PretrainNaive(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course) =>
+        Run(encoder, images, config, course, naive: true);
+
+    private static History Run(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course, bool naive)
+    {
+        using var head = new ProjectionHead(encoder.OutputDim, 2 * config.ProjectionDim, config.ProjectionDim);
+        using var predictor = new Predictor(config.ProjectionDim, config.ProjectionDim / 2);
+        head.to(images.device);
+        predictor.to(images.device);
+        using var augment = new SimClrAugment(config.Views, course.Seed + 1);
+        using var sampler = new BatchSampler(images, config.BatchSize, course.Seed + 2);
+        var spread = new SpreadRecorder(config.LogEvery);
+        encoder.train(); head.train(); predictor.train();
+        var parameters = encoder.parameters().Concat(head.parameters());
+        if (!naive) parameters = parameters.Concat(predictor.parameters());
+        var history = Trainer.Fit(parameters, step =>
+        {
+            var (x, _) = sampler.Next();
+            var (v1, v2) = augment.Views(x);
+            int b = (int)x.shape[0];
+            var z = head.forward(encoder.forward(cat([v1, v2], 0)));           // (2B, P)
+            var (z1, z2) = (z[..b], z[b..]);
+            spread.Capture(step, z1);
+            if (naive) return NaivePull.Loss(z1, z2);
+            var p = predictor.forward(z);
+            return NegativeCosine.Symmetric(p[..b], p[b..], z1, z2);
+        }, config.Trainer(naive ? "naive pull" : "SimSiam"), config.BatchSize, evaluate: spread.Record);
+        encoder.eval();
+        return history;
+    }
+}

@@ -1,0 +1,36 @@
+using SslCourse.Runtime;
+using SslCourse.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslCourse.Vision;
+
+/// <summary>
+/// Supervised pretraining, the classical baseline: train encoder + linear classifier with cross-entropy on labelled
+/// images, then drop the last (classifier) layer and use the penultimate features as the representation.
+/// </summary>
+public static class Supervised
+{
+    /// <summary>Trains <paramref name="encoder"/> (plus a throw-away linear classifier) in place; history has "train_acc".</summary>
+    /// <param name="encoder">The encoder, on the images' device.</param>
+    /// <param name="images">(N, C, H, W) images in [0, 1].</param>
+    /// <param name="labels">(N) int64 labels on the same device.</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="config">Steps, batch, learning rate, augmentation.</param>
+    /// <param name="course">The session (seed).</param>
+    public static History Pretrain(VisionEncoder encoder, Tensor images, Tensor labels, int classes, SslConfig config, CourseSession course)
+    {
+        using var classifier = nn.Linear(encoder.OutputDim, classes);
+        classifier.to(images.device);
+        using var augment = new SimClrAugment(config.Views, course.Seed + 1);
+        using var sampler = new BatchSampler(images, config.BatchSize, course.Seed + 2, labels);
+        encoder.train();
+        var history = Trainer.Fit(encoder.parameters().Concat(classifier.parameters()), step =>
+        {
+            var (x, y) = sampler.Next();
+            return nn.functional.cross_entropy(classifier.forward(encoder.forward(augment.Apply(x))), y!);
+        }, config.Trainer("supervised"), config.BatchSize);
+        encoder.eval();
+        return history;
+    }
+}
