@@ -35,6 +35,14 @@ public static class Sampler
         var u = logits / options.Temperature;
         if (options.TopK is int k) u = TopK(u, k);
         if (options.TopP is double p) u = TopP(u, p);
-        return multinomial(nn.functional.softmax(u, -1), 1, generator: generator);
+        return SampleFrom(nn.functional.softmax(u, -1), generator);
+    }
+
+    /// <summary>One draw per row of <paramref name="probs"/> (B, V) by inverting the cumulative distribution.</summary>
+    public static Tensor SampleFrom(Tensor probs, Generator? generator = null)
+    {
+        var cdf = probs.cumsum(-1);                                                                   // (B, V)
+        var u = rand([probs.shape[0], 1], generator: generator, device: probs.device) * cdf[.., ^1..]; // (B, 1)
+        return (cdf <= u).sum(-1, keepdim: true).clamp_max(probs.shape[1] - 1);                      // first index with cdf > u
     }
 }

@@ -75,7 +75,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
     public Tensor Loss(Tensor idx, Tensor targets)
     {
         var logits = forward(idx);
-        return nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), targets.view(-1));
+        return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), targets.reshape(-1));
     }
 
     /// <summary>Attention weights of every layer, each (B, nh, T, T), via the explicit path (no gradient).</summary>
