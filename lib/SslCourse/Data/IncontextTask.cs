@@ -7,6 +7,17 @@ namespace SslCourse.Data;
 /// <param name="Apply">f(a, b, p).</param>
 public sealed record IncontextOp(string Name, Func<int, int, int, int> Apply)
 {
+    /// <summary>
+    /// A random lookup: a fresh random permutation σ of {0, …, p−1} per sequence and c = σ(a) (b is a distractor).
+    /// Nothing about σ is in the weights, so the answer can only come from a demonstration with the same a.
+    /// </summary>
+    public static IncontextOp RandomLookup(Random rng, int p)
+    {
+        var sigma = Enumerable.Range(0, p).ToArray();
+        rng.Shuffle(sigma);
+        return new IncontextOp("σ(a), σ random", (a, _, _) => sigma[a]);
+    }
+
     /// <summary>(a + b) mod p, (a − b) mod p, (a · b) mod p, max(a, b): answers disagree on most inputs.</summary>
     public static IReadOnlyList<IncontextOp> DefaultFamily { get; } =
     [
@@ -24,12 +35,19 @@ public sealed record IncontextOp(string Name, Func<int, int, int, int> Apply)
 /// </summary>
 public sealed class IncontextTask
 {
-    /// <summary>A task over digits mod <paramref name="modulus"/> with the given operation family.</summary>
-    public IncontextTask(int modulus = 7, IReadOnlyList<IncontextOp>? ops = null)
+    /// <summary>
+    /// A task over digits {0…p−1} whose hidden operation comes from <paramref name="ops"/>, or, when
+    /// <paramref name="randomLookup"/> is true, is a fresh <see cref="IncontextOp.RandomLookup"/> per sequence.
+    /// </summary>
+    public IncontextTask(int modulus = 7, IReadOnlyList<IncontextOp>? ops = null, bool randomLookup = false)
     {
         Modulus = modulus;
         Ops = ops ?? IncontextOp.DefaultFamily;
+        RandomLookup = randomLookup;
     }
+
+    /// <summary>True when each sequence draws its own random lookup instead of an operation from <see cref="Ops"/>.</summary>
+    public bool RandomLookup { get; }
 
     /// <summary>p.</summary>
     public int Modulus { get; }
@@ -58,15 +76,16 @@ public sealed class IncontextTask
     /// <summary>Position of the "=" whose next-token prediction is the answer of example k (0-based).</summary>
     public static int AnswerPosition(int k) => 1 + ExampleLength * k + 3;
 
-    /// <summary>One sequence: tokens, the operation index, and the answers.</summary>
+    /// <summary>One sequence: tokens, the operation index (−1 for a random lookup), and the answers.</summary>
     public (int[] Tokens, int Op, int[] Answers) Sequence(Random rng, int examples)
     {
-        var op = rng.Next(Ops.Count);
+        var op = RandomLookup ? -1 : rng.Next(Ops.Count);
+        var f = RandomLookup ? IncontextOp.RandomLookup(rng, Modulus) : Ops[op];
         var tokens = new List<int> { Start };
         var answers = new int[examples];
         for (int k = 0; k < examples; k++)
         {
-            int a = rng.Next(Modulus), b = rng.Next(Modulus), c = Ops[op].Apply(a, b, Modulus);
+            int a = rng.Next(Modulus), b = rng.Next(Modulus), c = f.Apply(a, b, Modulus);
             answers[k] = c;
             tokens.AddRange([a, Tilde, b, EqualsToken, c, Separator]);
         }
@@ -105,6 +124,14 @@ public sealed class IncontextTask
             var (t, _, ans) = Sequence(rng, maxDemos + 1);
             for (int k = 0; k <= maxDemos; k++)
             {
+                if (RandomLookup)
+                {
+                    // Seen a before → certain; otherwise σ(a) is one of the values not yet seen, uniformly.
+                    var qa = t[1 + ExampleLength * k];
+                    var seen = Enumerable.Range(0, k).Any(j => t[1 + ExampleLength * j] == qa);
+                    correct[k] += seen ? 1 : 1.0 / (Modulus - Enumerable.Range(0, k).Select(j => ans[j]).Distinct().Count());
+                    continue;
+                }
                 int a = t[1 + ExampleLength * k], b = t[3 + ExampleLength * k];
                 var consistent = Enumerable.Range(0, Ops.Count).Where(o => Enumerable.Range(0, k)
                     .All(j => Ops[o].Apply(t[1 + ExampleLength * j], t[3 + ExampleLength * j], Modulus) == ans[j])).ToList();

@@ -96,6 +96,24 @@ public sealed class TextDataTests : IDisposable
     }
 
     [Fact]
+    public void RandomLookupAnswersAreConsistentWithinASequence()
+    {
+        var task = new IncontextTask(4, randomLookup: true);
+        var (t, op, ans) = task.Sequence(new Random(5), 16);
+        Assert.Equal(-1, op);
+        var map = new Dictionary<int, int>();
+        for (int k = 0; k < 16; k++)
+        {
+            var a = t[1 + 6 * k];
+            if (map.TryGetValue(a, out var c)) Assert.Equal(c, ans[k]); else map[a] = ans[k];
+        }
+        Assert.Equal(map.Count, map.Values.Distinct().Count()); // a permutation
+        var bayes = task.BayesAccuracy(8, 2000, 1);
+        Assert.Equal(0.25, bayes[0], 9);
+        Assert.True(bayes[8] > 0.9, string.Join(", ", bayes));
+    }
+
+    [Fact]
     public void WordOrderPassagesAreBalancedAndSameLength()
     {
         var text = string.Concat(Enumerable.Range(0, 400).Select(i => $"word{i % 37} and then the sea {i}. "));
