@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using SslCourse.Notebooks;
+
+namespace SslCourse.Grading;
+
+/// <summary>
+/// <c>sslcourse grade</c>: grades every submission against the master, each in its own process and working copy,
+/// and writes <c>grades.csv</c>, <c>feedback/NAME.md|.html</c>, <c>executed/NAME.ipynb</c> and <c>junit.xml</c>.
+/// A check cell that runs without error earns its points; anything else earns 0.
+/// </summary>
+/// <param name="executor">Runs each assembled submission (normally <see cref="RunnerProcessExecutor"/>).</param>
+public sealed class Grader(INotebookExecutor executor)
+{
+    /// <summary>Grades every submission in <paramref name="submissionsDir"/> (in name order) and writes the reports.</summary>
+    /// <param name="masterPath">The master notebook.</param>
+    /// <param name="submissionsDir">Folder of submissions: <c>NAME.ipynb</c> files, or <c>NAME/</c> folders holding a notebook named like the master.</param>
+    /// <param name="outDir">Output folder.</param>
+    /// <param name="options">Limits and parameters.</param>
+    /// <param name="cancellationToken">Stops grading.</param>
+    /// <exception cref="NotebookFormatException">A malformed master or a missing submissions folder.</exception>
+    public async Task<IReadOnlyList<SubmissionResult>> GradeAsync(string masterPath, string submissionsDir, string outDir, GradeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var master = MasterNotebook.Load(masterPath);
+        var submissions = FindSubmissions(submissionsDir, master);
+        var results = new List<SubmissionResult>();
+        foreach (var (name, path) in submissions)
+        {
+            options.Progress?.WriteLine($"grading {name}");
+            var result = await GradeOneAsync(master, name, path, outDir, options, cancellationToken);
+            options.Progress?.WriteLine($"graded {name}: {Reports.Points(result.Total)}/{Reports.Points(result.Max)} {result.Status} ({result.Seconds:0.0}s)");
+            results.Add(result);
+        }
+        Reports.WriteGradebook(Path.Combine(outDir, "grades.csv"), master, results);
+        Reports.WriteJUnit(Path.Combine(outDir, "junit.xml"), results);
+        return results;
+    }
+
+    /// <summary>Submissions as (name, path), sorted by name.</summary>
+    internal static List<(string Name, string Path)> FindSubmissions(string dir, MasterNotebook master)
+    {
+        if (!Directory.Exists(dir))
+        {
+            throw new NotebookFormatException(dir, "submissions folder not found");
+        }
+        var found = Directory.EnumerateFiles(dir, "*.ipynb").Select(f => (Name: Path.GetFileNameWithoutExtension(f), Path: f))
+            .Concat(Directory.EnumerateDirectories(dir)
+                .Select(d => (Name: Path.GetFileName(d), Path: Path.Combine(d, Path.GetFileName(master.Path))))
+                .Where(s => File.Exists(s.Path)))
+            .OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Path, StringComparer.Ordinal)
+            .ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return found.Select(s =>
+        {
+            var name = Reports.SafeName(s.Name);
+            for (var n = 2; !seen.Add(name); n++)
+            {
+                name = $"{Reports.SafeName(s.Name)}-{n}";
+            }
+            return (name, s.Path);
+        }).ToList();
+    }
+
+    internal async Task<SubmissionResult> GradeOneAsync(MasterNotebook master, string name, string path, string outDir, GradeOptions options, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        NotebookDocument submission;
+        try
+        {
+            submission = NotebookDocument.Load(path);
+        }
+        catch (NotebookFormatException e)
+        {
+            var malformed = new SubmissionResult(name, "malformed",
+                master.Questions.Select(q => new QuestionResult(q, q.Manual ? null : 0, false, "the submission is not a readable notebook")).ToList(),
+                [$"not a notebook: {e.Message}"], clock.Elapsed.TotalSeconds);
+            Reports.WriteFeedback(outDir, master, malformed);
+            return malformed;
+        }
+
+        var assembled = SubmissionAssembler.Assemble(master, submission);
+        var notes = assembled.Notes.ToList();
+        var doc = assembled.Doc;
+        var skipped = new Dictionary<string, string>(StringComparer.Ordinal);
+        NotebookDocument? executed = null;
+        string status = "graded";
+        using (var work = WorkingCopy.Create(master))
+        {
+            for (var attempt = 0; attempt <= options.Retries; attempt++)
+            {
+                (executed, var outcome) = await work.RunAsync(executor, doc, Path.GetFileName(master.Path), options, progress: null, cancellationToken);
+                if (executed is null)
+                {
+                    status = "error";
+                    notes.Add(Reports.OneLine(outcome.Error ?? "the notebook did not run"));
+                    break;
+                }
+                var fatal = executed.Cells.FirstOrDefault(c => CellOutcome.Status(c) is "timeout" or "crashed");
+                if (fatal is null)
+                {
+                    if (executed.Cells.Where(c => c.IsCode).All(c => CellOutcome.Status(c) is null))
+                    {
+                        status = "error";
+                        notes.Add(Reports.OneLine(outcome.Error ?? $"the notebook did not run (runner exit code {outcome.ExitCode})"));
+                    }
+                    break;
+                }
+                var id = fatal.Id ?? "";
+                var why = Category(CellOutcome.Message(fatal));
+                var index = doc.Cells.FindIndex(c => c.Id == id);
+                notes.Add($"{(index >= 0 ? doc.CellLabel(index) : "a cell")} {why}" + (attempt < options.Retries && index >= 0 ? "; re-ran without it" : ""));
+                if (attempt == options.Retries || index < 0)
+                {
+                    break;
+                }
+                skipped[id] = why;
+                // The cell is replaced, not removed, so its check (if it is one) still fails visibly in the feedback.
+                doc.Cells[index].Source = $"throw new Exception(\"Skipped by the grader: this cell {why} in an earlier run.\");";
+            }
+        }
+
+        var questions = master.Questions.Select(q => Score(q, assembled.CheckCellIds, executed, skipped)).ToList();
+        if (executed is not null)
+        {
+            Directory.CreateDirectory(Path.Combine(outDir, "executed"));
+            executed.Save(Path.Combine(outDir, "executed", name + ".ipynb"));
+        }
+        var result = new SubmissionResult(name, status, questions, notes, clock.Elapsed.TotalSeconds);
+        Reports.WriteFeedback(outDir, master, result);
+        return result;
+    }
+
+    internal static QuestionResult Score(Question q, IReadOnlyDictionary<string, string> checkIds, NotebookDocument? executed, Dictionary<string, string> skipped)
+    {
+        if (q.Manual)
+        {
+            return new QuestionResult(q, null, false, "graded by hand");
+        }
+        if (executed is null)
+        {
+            return new QuestionResult(q, 0, false, "the notebook could not be run");
+        }
+        var id = checkIds[q.Id];
+        if (skipped.TryGetValue(id, out var why))
+        {
+            return new QuestionResult(q, 0, false, $"this check {why}, so it was skipped.");
+        }
+        var cell = executed.Cells.FirstOrDefault(c => c.Id == id);
+        var status = cell is null ? null : CellOutcome.Status(cell);
+        if (status == "ok")
+        {
+            return new QuestionResult(q, q.Points, true, null);
+        }
+        if (cell is null || status is null)
+        {
+            var stop = executed.Cells.FirstOrDefault(c => CellOutcome.Status(c) is "timeout" or "crashed");
+            return new QuestionResult(q, 0, false, stop is null
+                ? "not run: the notebook stopped before this check."
+                : $"not run: the notebook stopped before this check because an earlier cell {Category(CellOutcome.Message(stop))}.");
+        }
+        return new QuestionResult(q, 0, false, CellOutcome.Message(cell));
+    }
+
+    /// <summary>A short, deterministic reason (no measured numbers) for the gradebook.</summary>
+    private static string Category(string message) =>
+        message.Contains("memory limit", StringComparison.OrdinalIgnoreCase) ? "exceeded the memory limit"
+        : message.Contains("timed out", StringComparison.OrdinalIgnoreCase) || message.Contains("timeout", StringComparison.OrdinalIgnoreCase) ? "timed out"
+        : "crashed the notebook process";
+}

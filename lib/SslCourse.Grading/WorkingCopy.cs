@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using SslCourse.Notebooks;
+
+namespace SslCourse.Grading;
+
+/// <summary>
+/// A temporary folder in which one submission runs. The master's relative <c>#r "../lib/…/X.dll"</c> references keep
+/// working because each referenced folder is mirrored with one symbolic link per file: a submission that deletes
+/// files removes only its own links and copies, never the course library, the master or other submissions.
+/// (It is not a security boundary: run untrusted batches in a throw-away container or CI runner.)
+/// </summary>
+internal sealed partial class WorkingCopy : IDisposable
+{
+    private WorkingCopy(string root, string notebookDirectory, string temp)
+    {
+        Root = root;
+        NotebookDirectory = notebookDirectory;
+        TempDirectory = temp;
+    }
+
+    public string Root { get; }
+
+    /// <summary>Where the notebook goes (its working directory).</summary>
+    public string NotebookDirectory { get; }
+
+    /// <summary>TMPDIR for the run.</summary>
+    public string TempDirectory { get; }
+
+    [GeneratedRegex(@"^\s*#r\s+""([^""]+)""", RegexOptions.Multiline)]
+    private static partial Regex ReferenceRegex();
+
+    /// <summary>Creates a working copy that mirrors the relative references of <paramref name="master"/>.</summary>
+    public static WorkingCopy Create(MasterNotebook master)
+    {
+        var root = Directory.CreateTempSubdirectory("sslcourse-grade-").FullName;
+        var masterDir = Path.GetDirectoryName(Path.GetFullPath(master.Path))!;
+        var relative = master.Doc.Cells.Where(c => c.IsCode)
+            .SelectMany(c => ReferenceRegex().Matches(c.Source).Select(m => m.Groups[1].Value))
+            .Where(r => !r.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase) && !Path.IsPathRooted(r))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        // The notebook sits as deep below the copy's root as its references climb (../ → one folder), named as in the course.
+        var depth = relative.Count == 0 ? 0 : relative.Max(r => r.Replace('\\', '/').Split('/').TakeWhile(s => s == "..").Count());
+        var parts = masterDir.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).TakeLast(depth).ToArray();
+        var notebookDir = Path.Combine([Path.Combine(root, "work"), .. parts]);
+        Directory.CreateDirectory(notebookDir);
+        foreach (var reference in relative)
+        {
+            var sourceDir = Path.GetDirectoryName(Path.GetFullPath(Path.Combine(masterDir, reference)));
+            var targetDir = Path.GetDirectoryName(Path.GetFullPath(Path.Combine(notebookDir, reference)));
+            if (sourceDir is null || targetDir is null || !Directory.Exists(sourceDir) || Directory.Exists(targetDir))
+            {
+                continue;
+            }
+            Mirror(sourceDir, targetDir);
+        }
+        var temp = Path.Combine(root, "tmp");
+        Directory.CreateDirectory(temp);
+        return new WorkingCopy(root, notebookDir, temp);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="doc"/> in the copy as <paramref name="fileName"/>, runs it, and reads back the executed
+    /// notebook (null when the executor wrote none). The executed file is then removed, so a re-run never reads a stale one.
+    /// </summary>
+    /// <exception cref="NotebookFormatException">The executor wrote an unreadable notebook.</exception>
+    public async Task<(NotebookDocument? Executed, ExecutionOutcome Outcome)> RunAsync(INotebookExecutor executor, NotebookDocument doc, string fileName, GradeOptions options, TextWriter? progress, CancellationToken cancellationToken)
+    {
+        var notebookPath = Path.Combine(NotebookDirectory, fileName);
+        var executedPath = Path.Combine(Root, "executed.ipynb");
+        doc.Save(notebookPath);
+        var outcome = await executor.ExecuteAsync(new ExecutionRequest
+        {
+            NotebookPath = notebookPath,
+            OutputPath = executedPath,
+            Parameters = options.Parameters,
+            Limits = options.Limits,
+            TempDirectory = TempDirectory,
+            Progress = progress,
+        }, cancellationToken);
+        if (!File.Exists(executedPath))
+        {
+            return (null, outcome);
+        }
+        var executed = NotebookDocument.Load(executedPath);
+        File.Delete(executedPath);
+        return (executed, outcome);
+    }
+
+    private static void Mirror(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            File.CreateSymbolicLink(Path.Combine(target, Path.GetFileName(file)), file);
+        }
+        foreach (var dir in Directory.EnumerateDirectories(source))
+        {
+            Mirror(dir, Path.Combine(target, Path.GetFileName(dir)));
+        }
+    }
+
+    public void Dispose() => RunnerProcessExecutor.TryDelete(Root);
+}

@@ -1,0 +1,29 @@
+namespace SslCourse.Runner;
+
+/// <summary>How <see cref="NotebookExecutor"/> runs one notebook.</summary>
+public sealed class ExecutionOptions
+{
+    /// <summary>Parameters injected after the <c>parameters</c> cell, in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Parameters { get; init; } = [];
+
+    /// <summary>Limit per cell; the child cancels the cell and stops the notebook.</summary>
+    public TimeSpan CellTimeout { get; init; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>Limit for the whole notebook; the parent kills the child's process tree.</summary>
+    public TimeSpan NotebookTimeout { get; init; } = TimeSpan.FromSeconds(3600);
+
+    /// <summary>Stop at the first failing cell instead of running the rest.</summary>
+    public bool StopOnError { get; init; }
+
+    /// <summary>Output kept per cell; more is dropped with a truncation note.</summary>
+    public long MaxCellOutputBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Resident memory (MB) beyond which the child is killed; null for no limit.</summary>
+    public long? MemoryLimitMb { get; init; }
+
+    /// <summary>Where to write the executed notebook (.ipynb), or null to only return it.</summary>
+    public string? OutputPath { get; init; }
+
+    /// <summary>Receives progress lines (and the child's own stderr); null to discard.</summary>
+    public TextWriter? Progress { get; init; }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using SslCourse.Notebooks;
+
+namespace SslCourse.Runner;
+
+/// <summary>
+/// Runs notebooks, each in its own child process, so that a notebook that exits, crashes, exhausts memory
+/// or hangs still yields a result. This is the library entry point for tools built on the runner (e.g. grading).
+/// </summary>
+public static class NotebookExecutor
+{
+    /// <summary>Loads a notebook, checks it is runnable C#, and injects parameters.</summary>
+    /// <param name="path">An .ipynb or .dib file.</param>
+    /// <param name="parameters">Parameters to inject (may be empty).</param>
+    /// <param name="warning">A warning to show the user, or null.</param>
+    /// <exception cref="NotebookFormatException">The notebook cannot be run.</exception>
+    public static NotebookDocument Prepare(string path, IReadOnlyList<KeyValuePair<string, string>> parameters, out string? warning)
+    {
+        var name = Path.GetFileName(path);
+        var doc = NotebookReader.Load(path);
+        var defaultLanguage = NotebookLanguage.DefaultOf(doc);
+        for (var i = 0; i < doc.Cells.Count; i++)
+        {
+            var cell = doc.Cells[i];
+            if (cell.IsCode && NotebookLanguage.Of(cell, defaultLanguage) is var language && language != "csharp")
+            {
+                throw new NotebookFormatException(path, $"unknown kernel language '{language}' in cell {i + 1} (only C# runs)");
+            }
+        }
+        warning = ParameterInjector.Inject(doc, parameters, name);
+        return doc;
+    }
+
+    /// <summary>Prepares and runs one notebook in a child process.</summary>
+    /// <param name="path">An .ipynb or .dib file.</param>
+    /// <param name="options">Limits, parameters and output path.</param>
+    /// <param name="cancellationToken">Cancels the run (the child is killed).</param>
+    /// <exception cref="NotebookFormatException">The notebook cannot be run.</exception>
+    public static Task<NotebookResult> ExecuteAsync(string path, ExecutionOptions options, CancellationToken cancellationToken = default)
+    {
+        var prepared = Prepare(path, options.Parameters, out var warning);
+        if (warning is not null)
+        {
+            options.Progress?.WriteLine(warning);
+        }
+        return ExecuteAsync(path, prepared, options, cancellationToken);
+    }
+
+    /// <summary>Runs an already prepared notebook (see <see cref="Prepare"/>) in a child process.</summary>
+    /// <param name="path">The original notebook path: names the notebook and sets the working directory.</param>
+    /// <param name="prepared">The prepared notebook.</param>
+    /// <param name="options">Limits and output path (parameters are already injected).</param>
+    /// <param name="cancellationToken">Cancels the run (the child is killed).</param>
+    public static async Task<NotebookResult> ExecuteAsync(string path, NotebookDocument prepared, ExecutionOptions options, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var name = Path.GetFileName(path);
+        var stateDir = Directory.CreateTempSubdirectory("sslcourse-").FullName;
+        try
+        {
+            var input = Path.Combine(stateDir, "input.ipynb");
+            prepared.Save(input);
+            var child = new ChildArguments(input, Path.GetDirectoryName(Path.GetFullPath(path))!, stateDir, name,
+                options.CellTimeout, options.MaxCellOutputBytes, options.StopOnError);
+            var run = await ChildProcess.RunAsync(child, options, cancellationToken);
+            var result = Collect(path, prepared, stateDir, run, clock.Elapsed.TotalSeconds);
+            if (options.OutputPath is not null)
+            {
+                result.Executed.Save(options.OutputPath);
+            }
+            return result;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(stateDir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A killed grandchild may still hold a file; the temp folder is not worth failing over.
+            }
+        }
+    }
+
+    private static NotebookResult Collect(string path, NotebookDocument prepared, string stateDir, ChildProcess.Outcome run, double seconds)
+    {
+        var state = ChildState.TryLoad(Path.Combine(stateDir, ChildSession.StateFile)) ?? new ChildState();
+        var partial = Path.Combine(stateDir, ChildSession.PartialFile);
+        var executed = File.Exists(partial) ? NotebookDocument.ParseIpynb(File.ReadAllText(partial), partial) : prepared.Clone();
+        var cells = state.Cells.ToList();
+        string? error = null;
+        var clean = run.KilledBecause is null && run.ExitCode is 0 or 1 or ChildSession.ExitCellTimeout && state.Phase == "done";
+        if (!clean)
+        {
+            var why = run.KilledBecause
+                      ?? (state.Phase == "exited" ? $"the notebook ended the process (exit code {run.ExitCode})"
+                                                  : $"child process crashed (exit code {run.ExitCode}){Tail(run.StderrLines)}");
+            if (state.CurrentCell is { } i && i < executed.Cells.Count)
+            {
+                var cell = executed.Cells[i];
+                var r = new CellResult
+                {
+                    Index = i + 1,
+                    FirstLine = cell.FirstLine,
+                    Status = run.TimedOut ? CellStatus.Timeout : CellStatus.Crashed,
+                    Seconds = state.CurrentCellStartedUtc is { } t ? (DateTime.UtcNow - t).TotalSeconds : 0,
+                    Error = why,
+                };
+                cells.Add(r);
+                cell.Outputs.Add(new JsonObject
+                {
+                    ["output_type"] = "error",
+                    ["ename"] = run.TimedOut ? "NotebookTimeout" : "NotebookCrashed",
+                    ["evalue"] = why,
+                    ["traceback"] = new JsonArray(why),
+                });
+                cell.Metadata["sslcourse"] = ChildSession.CellMetadata(r);
+                run.Progress?.WriteLine(ProgressLine.Format(Path.GetFileName(path), r, executed.Cells.Count));
+            }
+            else
+            {
+                error = state.Phase == "starting" ? $"kernel did not start: {why}" : why;
+            }
+        }
+        return new NotebookResult
+        {
+            SourcePath = path,
+            Executed = executed,
+            Cells = cells,
+            Seconds = seconds,
+            KernelStartSeconds = state.Phase == "starting" ? null : state.KernelStartSeconds,
+            ChildExitCode = run.ExitCode,
+            Error = error,
+        };
+    }
+
+    private static string Tail(IReadOnlyList<string> lines) =>
+        lines.FirstOrDefault(l => l.Trim().Length > 0) is { } first ? ": " + first.Trim() : "";
+}
