@@ -34,7 +34,7 @@ public static class Gpt2Checkpoint
             var layers = named.Keys.Where(k => k.StartsWith("h.")).Select(k => int.Parse(k.Split('.')[1])).DefaultIfEmpty(-1).Max() + 1;
             var embed = (int)wte.shape[1];
             var heads = embed % 64 == 0 ? embed / 64 : 1; // GPT-2 uses 64-wide heads
-            var config = new GptConfig((int)wte.shape[0], (int)wpe.shape[0], layers, heads, embed, 0.0, Bias: true);
+            var config = new GptConfig((int)wte.shape[0], (int)wpe.shape[0], layers, heads, embed, 0.0, Bias: true, TanhGelu: true);
             var model = new Gpt(config);
             Into(model, named, path);
             return model;

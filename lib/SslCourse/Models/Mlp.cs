@@ -17,7 +17,8 @@ public sealed class Mlp : Module<Tensor, Tensor>
     public Mlp(GptConfig config) : base(nameof(Mlp))
     {
         c_fc = nn.Linear(config.Embed, 4 * config.Embed, hasBias: config.Bias);
-        gelu = nn.GELU(); // exact GELU; GPT-2 used a tanh approximation that differs by < 1e-3
+        // GPT-2 used the tanh approximation 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))); it differs from the exact GELU by < 1e-3.
+        gelu = config.TanhGelu ? nn.GELU(TorchSharp.Modules.GELU.Approximate.tanh) : nn.GELU();
         c_proj = nn.Linear(4 * config.Embed, config.Embed, hasBias: config.Bias);
         dropout = nn.Dropout(config.Dropout);
         RegisterComponents();
