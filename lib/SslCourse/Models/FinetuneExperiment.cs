@@ -46,7 +46,7 @@ public static class FinetuneExperiment
         model.train();
         Trainer.Fit(model.parameters(), _ =>
         {
-            Denormals.FlushToZero(); // subnormal attention probabilities are 30× slower on x86
+            Denormals.FlushToZero(); // sharp attention produces subnormal floats, 30× slower on x86
             var ix = randint(0, n, [Math.Min(batch, n)], generator: gen, device: device);
             return nn.functional.cross_entropy(model.forward(x[ix]), y[ix]);
         }, new TrainerOptions(steps, learningRate, WeightDecay: 0.01, WarmupSteps: steps / 10, LogEvery: Math.Max(1, steps / 5),

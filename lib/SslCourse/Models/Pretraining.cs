@@ -20,7 +20,7 @@ public static class Pretraining
         model.train();
         return Trainer.Fit(model.parameters(), _ =>
         {
-            Denormals.FlushToZero(); // subnormal attention probabilities are 30× slower on x86
+            Denormals.FlushToZero(); // sharp attention produces subnormal floats, 30× slower on x86
             var (x, y) = data.Sample(true, batch, block);
             return model.Loss(x, y);
         }, new TrainerOptions(steps, learningRate, WeightDecay: 0.1, WarmupSteps: Math.Max(1, steps / 20), LogEvery: Math.Max(1, evalEvery / 4),

@@ -28,6 +28,19 @@ public static class Denormals
         return set is not null && set(_context, on);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> with flush-to-zero on the calling thread and libtorch limited to that one thread:
+    /// the flag is per thread, and OpenMP worker threads created earlier without it would still take the slow path.
+    /// </summary>
+    public static T Run<T>(Func<T> work)
+    {
+        var threads = TorchSharp.torch.get_num_threads();
+        FlushToZero();
+        TorchSharp.torch.set_num_threads(1);
+        try { return work(); }
+        finally { TorchSharp.torch.set_num_threads(threads); }
+    }
+
     private static SetFlushDenormalFn? Resolve()
     {
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return null;

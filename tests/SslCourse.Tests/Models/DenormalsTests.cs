@@ -20,4 +20,11 @@ public sealed class DenormalsTests
         Assert.True(Denormals.FlushToZero());
         Assert.Equal(0f, SubnormalProduct());
     }
+
+    [Fact]
+    public void RunFlushesOnItsOwnThreadAndRethrows()
+    {
+        Assert.Equal(0f, Denormals.Run(SubnormalProduct));
+        Assert.Throws<InvalidOperationException>(() => Denormals.Run<int>(() => throw new InvalidOperationException()));
+    }
 }
