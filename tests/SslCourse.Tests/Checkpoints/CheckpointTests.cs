@@ -39,7 +39,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(new long[] { 8, 24 }, hf["transformer.h.0.attn.c_attn.weight"].shape);
         SafeTensors.Write(path, hf);
         using var loaded = Gpt2Checkpoint.Load(path);
-        Assert.Equal(Small with { Heads = 1 }, loaded.Config); // 8-wide: GPT-2's 64-wide heads rule gives one head
+        Assert.Equal(Small with { Heads = 1, TanhGelu = true }, loaded.Config); // GPT-2 uses tanh GELU; 8-wide: GPT-2's 64-wide heads rule gives one head
         foreach (var ((n, p), (_, q)) in model.named_parameters().Zip(loaded.named_parameters()))
             Assert.True(p.allclose(q), n);
         Gpt2Checkpoint.Save(model, Path.Combine(_dir, "again.safetensors"));
