@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace SslCourse.Notebooks.Tests;
 
 /// <summary>Every course notebook runs headless with the CI profile and passes.</summary>
+[TestCaseOrderer(NameOrderer.TypeName, NameOrderer.AssemblyName)]
 public sealed class CourseNotebookTests(ITestOutputHelper output)
 {
     /// <summary>One case per notebooks/*.ipynb, by file name.</summary>
@@ -28,7 +29,7 @@ public sealed class CourseNotebookTests(ITestOutputHelper output)
         string[] args =
         [
             Path.Combine(AppContext.BaseDirectory, "SslCourse.Runner.dll"), "run", Path.Combine(RepositoryPaths.Notebooks, notebook),
-            "--out", RepositoryPaths.Output, "--param", "Profile=ci", "--timeout", "900",
+            "--out", RepositoryPaths.Output, "--param", "Profile=ci", "--timeout", "1200", "--cell-timeout", "900",
             "--junit", Path.Combine(RepositoryPaths.Output, Path.GetFileNameWithoutExtension(notebook) + ".junit.xml"),
         ];
         foreach (var a in args)
