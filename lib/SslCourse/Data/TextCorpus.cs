@@ -80,13 +80,12 @@ public sealed record TextCorpus(string Name, string Text, string Source)
 
     private static TextCorpus Download(string target)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var progress = Training.Progress.Start("download tiny-shakespeare", ShakespeareBytes, "bytes");
-        var bytes = http.GetByteArrayAsync(ShakespeareUrl).GetAwaiter().GetResult();
-        progress.Report(bytes.Length, bytes.Length, extra: null);
-        if (!Verify(bytes)) throw new InvalidDataException($"downloaded {bytes.Length} bytes but size/MD5 differ from {ShakespeareBytes}/{ShakespeareMd5}");
-        Runtime.AtomicFile.WriteAllBytes(target, bytes);
-        return new TextCorpus("tiny-shakespeare", Encoding.UTF8.GetString(bytes), target);
+        // The shared downloader streams with a progress line, verifies, then writes atomically.
+        Downloader.Fetch(ShakespeareUrl, target, bytes =>
+        {
+            if (!Verify(bytes)) throw new InvalidDataException($"downloaded {bytes.Length} bytes but size/MD5 differ from {ShakespeareBytes}/{ShakespeareMd5}");
+        });
+        return new TextCorpus("tiny-shakespeare", File.ReadAllText(target), target);
     }
 
     /// <summary>The repository root: the nearest folder above the current one holding Directory.Build.props (or SSLCOURSE_ROOT).</summary>

@@ -69,9 +69,10 @@ public static class Augment
     public static Tensor GaussianBlur(Tensor x, Generator g, (double Min, double Max) sigma, double p = 0.5)
     {
         using var scope = NewDisposeScope();
-        var u = rand(1, generator: g, device: x.device).cpu().item<float>();   // one small host read per batch
-        var sd = sigma.Min + u * (sigma.Max - sigma.Min);
-        var k1 = tensor(new[] { Math.Exp(-1 / (2 * sd * sd)), 1.0, Math.Exp(-1 / (2 * sd * sd)) }, dtype: x.dtype, device: x.device);
+        // σ and the kernel stay on the batch's device: no host read per batch.
+        var sd = rand(1, dtype: x.dtype, generator: g, device: x.device) * (sigma.Max - sigma.Min) + sigma.Min;
+        var side = (-1.0 / (2 * sd * sd)).exp();
+        var k1 = cat([side, ones_like(side), side]);
         k1 = k1 / k1.sum();
         long c = x.shape[1];
         var kernel = k1.outer(k1).expand(c, 1, 3, 3).contiguous();
