@@ -68,16 +68,22 @@ public static class FinetuneExperiment
     /// <summary>
     /// Zero-shot classification with no labels: the half of <paramref name="x"/> with the lower mean next-token
     /// loss under the language model is called real (1) (the classes are balanced). Returns the
-    /// accuracy against <paramref name="y"/> and the mean losses of the real and the shuffled passages.
+    /// accuracy against <paramref name="y"/> and the mean losses of the real and the corrupted passages.
     /// </summary>
-    public static (double Accuracy, double RealLoss, double ShuffledLoss) LanguageModelScore(Gpt model, Tensor x, Tensor y)
+    /// <param name="model">The language model.</param>
+    /// <param name="x">(N, T) passages.</param>
+    /// <param name="y">(N) labels, 1 = real.</param>
+    /// <param name="lastTokens">Average the loss over only the last this many predicted tokens (null = all T − 1).</param>
+    public static (double Accuracy, double RealLoss, double ShuffledLoss) LanguageModelScore(Gpt model, Tensor x, Tensor y, int? lastTokens = null)
     {
         model.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var logits = model.forward(x[.., ..^1]); // (N, T-1, V)
         var nll = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), x[.., 1..].reshape(-1),
-            reduction: nn.Reduction.None).reshape(x.shape[0], -1).mean([1]); // (N)
+            reduction: nn.Reduction.None).reshape(x.shape[0], -1); // (N, T-1)
+        if (lastTokens is int k) nll = nll[.., ^Math.Clamp(k, 1, (int)nll.shape[1])..];
+        nll = nll.mean([1]); // (N)
         var half = x.shape[0] / 2; // the lower-loss half is called real
         var predicted = zeros_like(y).index_fill_(0, nll.argsort().narrow(0, 0, half), 1);
         var real = y.eq(1);

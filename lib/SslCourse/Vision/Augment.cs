@@ -80,4 +80,29 @@ public static class Augment
         var apply = (rand(x.shape[0], device: x.device, generator: g) < p).view(-1, 1, 1, 1);
         return where(apply, blurred, x).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Saturation jitter for colour images: x ← clamp(g + s·(x − g)) with s ~ U(1 ± strength) and g the pixel's grey level
+    /// (ITU-R 601 luma, as torchvision). Grey (1-channel) batches are returned unchanged.
+    /// </summary>
+    public static Tensor Saturation(Tensor x, Generator g, double strength)
+    {
+        if (x.shape[1] != 3) return x.alias();
+        using var scope = NewDisposeScope();
+        var s = (rand(x.shape[0], dtype: x.dtype, device: x.device, generator: g) * 2 - 1) * strength + 1;
+        var grey = Grey(x);
+        return ((x - grey) * s.view(-1, 1, 1, 1) + grey).clamp(0, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Turns each colour sample grey (its luma in all three channels) with probability <paramref name="p"/>; grey batches pass through.</summary>
+    public static Tensor RandomGrayscale(Tensor x, Generator g, double p)
+    {
+        if (x.shape[1] != 3) return x.alias();
+        using var scope = NewDisposeScope();
+        var apply = (rand(x.shape[0], device: x.device, generator: g) < p).view(-1, 1, 1, 1);
+        return where(apply, Grey(x).expand_as(x), x).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Grey(Tensor x) =>
+        (x[.., 0..1] * 0.299 + x[.., 1..2] * 0.587 + x[.., 2..3] * 0.114);   // (N, 1, H, W)
 }

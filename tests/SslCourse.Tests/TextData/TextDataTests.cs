@@ -114,12 +114,24 @@ public sealed class TextDataTests : IDisposable
     }
 
     [Fact]
-    public void WordOrderPassagesAreBalancedAndSameLength()
+    public void ScrambledWordPassagesEndInTheWordOrAPermutationOfIt()
     {
-        var text = string.Concat(Enumerable.Range(0, 400).Select(i => $"word{i % 37} and then the sea {i}. "));
-        var (p, l) = WordOrderTask.Make(text, 20, 40, 2);
-        Assert.All(p, s => Assert.Equal(40, s.Length));
-        Assert.Equal(10, l.Sum());
-        Assert.Equal(p, WordOrderTask.Make(text, 20, 40, 2).Passages);
+        var text = string.Concat(Enumerable.Range(0, 300).Select(i => $"Call me Ishmael, said the harpooneer{i % 7}; the whale  swims\nnorthward. "));
+        var (p, l, w) = ScrambledWordTask.Make(text, 40, 48, 3);
+        Assert.All(p, s => Assert.Equal(48, s.Length));
+        Assert.Equal(20, l.Sum());
+        for (int i = 0; i < p.Length; i++)
+        {
+            var last = p[i][^w[i].Length..];
+            Assert.DoesNotContain("  ", p[i]);
+            if (l[i] == 1) { Assert.Equal(w[i], last); continue; }
+            Assert.NotEqual(w[i], last);
+            Assert.Equal(w[i][0], last[0]);
+            Assert.Equal(w[i][^1], last[^1]);
+            Assert.Equal(w[i].Order(), last.Order());
+        }
+        Assert.Equal(p, ScrambledWordTask.Make(text, 40, 48, 3).Passages);
+        Assert.Null(ScrambledWordTask.Scramble("seeed", new Random(0)));
+        Assert.Contains("has 10 characters; passages of 48 need at least 192", Assert.Throws<ArgumentException>(() => ScrambledWordTask.Make("short text", 2, 48, 0)).Message);
     }
 }

@@ -41,4 +41,29 @@ public sealed class AugmentTests
         using var v = aug.Apply(rgb);
         Assert.Equal(rgb.shape, v.shape);
     }
+
+    [Fact]
+    public void Colour_steps_keep_grey_levels_range_and_replay_and_leave_grey_batches_alone()
+    {
+        manual_seed(2);
+        using var rgb = rand(16, 3, 32, 32);
+        using var g = new Generator(3);
+        using var grey = Augment.RandomGrayscale(rgb, g, p: 1.0);
+        Assert.True(grey[.., 0].allclose(grey[.., 2], 0, 0));                     // every channel the same luma
+        using var luma = rgb[.., 0] * 0.299 + rgb[.., 1] * 0.587 + rgb[.., 2] * 0.114;
+        Assert.True(grey[.., 1].allclose(luma, atol: 1e-6));
+        using var g1 = new Generator(4);
+        using var g2 = new Generator(4);
+        using var s1 = Augment.Saturation(rgb, g1, 0.4);
+        using var s2 = Augment.Saturation(rgb, g2, 0.4);
+        Assert.True(s1.allclose(s2, 0, 0));
+        Assert.True(s1.min().item<float>() >= 0 && s1.max().item<float>() <= 1);
+        Assert.False(s1.allclose(rgb));
+        using var greyBatch = Images();
+        using var unchanged = Augment.Saturation(greyBatch, g1, 0.4);
+        Assert.True(unchanged.allclose(greyBatch, 0, 0));
+        using var cifar = new SimClrAugment(SimClrAugmentConfig.Cifar10, 7);
+        using var view = cifar.Apply(rgb);
+        Assert.Equal(rgb.shape, view.shape);
+    }
 }
