@@ -13,8 +13,8 @@ public static class Gpt2Checkpoint
     /// <summary>Hugging Face hub address of GPT-2 124M's weights (548 MB).</summary>
     public const string Url = "https://huggingface.co/openai-community/gpt2/resolve/main/model.safetensors";
 
-    /// <summary>Where the download is kept, relative to the repository root.</summary>
-    public const string LocalPath = "data/gpt2/model.safetensors";
+    /// <summary>Where the download is kept, relative to the course's data folder.</summary>
+    public const string LocalPath = "gpt2/model.safetensors";
 
     private static readonly string[] Conv1D = ["attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight"];
 
@@ -65,17 +65,17 @@ public static class Gpt2Checkpoint
         SafeTensors.Write(path, dict, dtype);
     }
 
-    /// <summary>The local copy under <paramref name="root"/>, or null.</summary>
-    public static string? Find(string root)
+    /// <summary>The local copy under <paramref name="dataDir"/> (default: <see cref="Data.DataFolder.Resolve"/>), or null.</summary>
+    public static string? Find(string? dataDir = null)
     {
-        var p = Path.Combine(root, LocalPath);
+        var p = Path.Combine(dataDir ?? Data.DataFolder.Resolve(), LocalPath);
         return File.Exists(p) ? p : null;
     }
 
-    /// <summary>Downloads the weights into <paramref name="root"/>/data/gpt2 with progress (first use only); throws when offline.</summary>
-    public static string Download(string root, TimeSpan? timeout = null)
+    /// <summary>Downloads the weights into <paramref name="dataDir"/>/gpt2 with progress (first use only); throws when offline.</summary>
+    public static string Download(string? dataDir = null, TimeSpan? timeout = null)
     {
-        var target = Path.Combine(root, LocalPath);
+        var target = Path.Combine(dataDir ?? Data.DataFolder.Resolve(), LocalPath);
         if (File.Exists(target)) return target;
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         using var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromMinutes(30) };

