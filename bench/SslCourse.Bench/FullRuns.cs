@@ -1,0 +1,61 @@
+using SslCourse.Data;
+using SslCourse.Models;
+using SslCourse.Runtime;
+using SslCourse.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslCourse.Bench;
+
+/// <summary>
+/// Chapter 02's full-profile experiments without a notebook host: the same library calls and settings as the
+/// full profile of notebooks 02_4 (GPT pretraining) and 02_6 (b) (in-context learning), for a GPU machine that has
+/// no .NET Interactive. Each prints its numbers and a PASS/FAIL line against the course's target.
+/// </summary>
+internal static class FullRuns
+{
+    public static IReadOnlyList<string> Names { get; } = ["gpt-full", "icl-full"];
+
+    /// <summary>Runs one experiment; returns true when it meets its target.</summary>
+    public static bool Run(string name, CourseSession course, string? corpusPath) => name switch
+    {
+        "gpt-full" => Gpt(course, corpusPath),
+        "icl-full" => Incontext(course),
+        _ => throw new ArgumentException($"unknown experiment {name}; known: {string.Join(", ", Names)}"),
+    };
+
+    // notebooks/02_4 with Profile = "full" (nanoGPT's shakespeare_char: 5,000 steps of 64 × 256, lr 1e-3).
+    private static bool Gpt(CourseSession course, string? corpusPath)
+    {
+        var corpus = TextCorpus.Load(corpusPath);
+        var tok = new CharTokenizer(corpus.Text);
+        using var data = new TokenBatches(tok.Encode(corpus.Text), course.Device, seed: course.Seed);
+        Console.WriteLine($"{corpus.Name} from {corpus.Source}: {corpus.Text.Length:N0} characters, V = {tok.VocabSize}, first 90% train");
+        manual_seed(course.Seed);
+        using var model = new Gpt(GptConfig.ShakespeareChar with { VocabSize = tok.VocabSize }).to(course.Device);
+        var history = Pretraining.Train(model, data, steps: 5000, batch: 64, learningRate: 1e-3, evalEvery: 500, evalBatches: 200,
+            atEval: (step, h) => Console.WriteLine($"step {step}: train {h.Last("train_eval"):F4}, val {h.Last("val_loss"):F4}"));
+        var (train, val) = data.EstimateLoss(model.Loss, model, 200, 64, model.Config.BlockSize);
+        Console.WriteLine($"{model.ParameterCount:N0} parameters; {history.Seconds:F0} s, {history.Throughput:N0} tokens/s; final train {train:F4}, val {val:F4}");
+        Console.WriteLine($"{(val <= 1.50 ? "PASS" : "FAIL")}: validation loss {val:F4} ≤ 1.50 nats/char");
+        return val <= 1.50;
+    }
+
+    // notebooks/02_6 (b) with Profile = "full": 4 layers, 128 wide, 6,000 steps of 64 sequences.
+    private static bool Incontext(CourseSession course)
+    {
+        const int examples = 17;
+        var task = new IncontextTask(modulus: 5);
+        var bayes = task.BayesAccuracy(16, 4000, seed: course.Seed);
+        manual_seed(course.Seed);
+        using var model = new Gpt(new GptConfig(task.VocabSize, IncontextTask.Length(examples), Layers: 4, Heads: 4, Embed: 128)).to(course.Device);
+        var history = IncontextExperiment.Train(model, task, steps: 6000, batch: 64, examples, learningRate: 3e-3, seed: course.Seed);
+        var acc = IncontextExperiment.AccuracyByDemos(model, task, 2000, examples, seed: 12345);
+        Console.WriteLine($"{model.ParameterCount:N0} parameters, {history.Seconds:F0} s");
+        Console.WriteLine(string.Join("  ", acc.Select((a, k) => $"{k}:{a:P0}")));
+        var ok = acc[8] >= 0.95 && acc[0] <= bayes[0] + 0.10;
+        Console.WriteLine($"0 demonstrations: {acc[0]:P1} (ideal {bayes[0]:P1}); 8 demonstrations: {acc[8]:P1} (ideal {bayes[8]:P1})");
+        Console.WriteLine($"{(ok ? "PASS" : "FAIL")}: ≥ 95% at 8 demonstrations while 0 demonstrations stays near chance");
+        return ok;
+    }
+}
