@@ -77,26 +77,7 @@ public static class Gpt2Checkpoint
     {
         var target = Path.Combine(dataDir ?? Data.DataFolder.Resolve(), LocalPath);
         if (File.Exists(target)) return target;
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        using var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromMinutes(30) };
-        using var response = http.GetAsync(Url, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
-        response.EnsureSuccessStatusCode();
-        var total = response.Content.Headers.ContentLength ?? 548_105_171;
-        var partial = target + ".part";
-        using (var input = response.Content.ReadAsStream())
-        using (var output = File.Create(partial))
-        {
-            using var progress = Training.Progress.Start("download gpt2 model.safetensors", total, "bytes");
-            var buffer = new byte[1 << 20];
-            long done = 0;
-            for (int n; (n = input.Read(buffer)) > 0;)
-            {
-                output.Write(buffer, 0, n);
-                done += n;
-                progress.Report(done, done, extra: null);
-            }
-        }
-        File.Move(partial, target, overwrite: true);
+        Data.Downloader.Fetch(Url, target, timeout: timeout ?? TimeSpan.FromMinutes(30));
         return target;
     }
 }

@@ -101,7 +101,7 @@ public static class Cifar10
             try
             {
                 var archive = Path.Combine(cache, Path.GetFileName(new Uri(url).LocalPath));
-                Downloader.Fetch(url, archive, bytes => VerifyArchive(url, bytes, archiveMd5), sources.Handler);
+                Downloader.Fetch(url, archive, path => VerifyArchive(url, path, archiveMd5), sources.Handler);
                 Extract(archive, cache, all, recordsPerFile);
                 File.Delete(archive);   // the six batch files are all the course reads
                 return cache;
@@ -117,12 +117,13 @@ public static class Cifar10
             $"Download {Url} and unpack its cifar-10-batches-bin/*.bin into {cache}.");
     }
 
-    private static void VerifyArchive(string url, byte[] bytes, string? md5)
+    private static void VerifyArchive(string url, string path, string? md5)
     {
         if (md5 is null) return;
-        var actual = Convert.ToHexStringLower(MD5.HashData(bytes));
+        string actual;
+        using (var file = File.OpenRead(path)) actual = Convert.ToHexStringLower(MD5.HashData(file));
         if (actual != md5)
-            throw new InvalidDataException($"{url}: checksum mismatch (MD5 {actual}, expected {md5}, {bytes.Length:N0} bytes); the download is corrupt");
+            throw new InvalidDataException($"{url}: checksum mismatch (MD5 {actual}, expected {md5}, {new FileInfo(path).Length:N0} bytes); the download is corrupt");
     }
 
     // Only the expected regular files are written (never a path taken from the archive), each checked and atomic.

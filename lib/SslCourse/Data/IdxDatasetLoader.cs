@@ -54,7 +54,7 @@ public static class IdxDatasetLoader
         {
             try
             {
-                Downloader.Fetch(url, destination, bytes => VerifyDownload(spec, file, url, bytes), sources.Handler);
+                Downloader.Fetch(url, destination, path => VerifyDownload(spec, file, url, File.ReadAllBytes(path)), sources.Handler);
                 return destination;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or UriFormatException)

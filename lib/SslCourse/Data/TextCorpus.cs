@@ -81,9 +81,9 @@ public sealed record TextCorpus(string Name, string Text, string Source)
 
     private static TextCorpus Download(string target)
     {
-        // The shared downloader streams with a progress line, verifies, then writes atomically.
-        Downloader.Fetch(ShakespeareUrl, target, bytes =>
+        Downloader.Fetch(ShakespeareUrl, target, path =>
         {
+            var bytes = File.ReadAllBytes(path);
             if (!Verify(bytes)) throw new InvalidDataException($"downloaded {bytes.Length} bytes but size/MD5 differ from {ShakespeareBytes}/{ShakespeareMd5}");
         });
         return new TextCorpus("tiny-shakespeare", File.ReadAllText(target), target);
