@@ -64,7 +64,7 @@ public sealed class LinearProbe : IDisposable
         var w = new TorchSharp.Modules.Parameter(zeros(d, classes, device: x.device));
         var b = new TorchSharp.Modules.Parameter(zeros(classes, device: x.device));
         using var opt = optim.Adam([w, b], o.LearningRate);
-        var gen = new Generator((ulong)o.Seed, x.device);
+        using var gen = new Generator((ulong)o.Seed, x.device);
         var full = n <= o.BatchSize;
         for (int step = 0; step < o.Steps; step++)
         {

@@ -29,7 +29,7 @@ public static class SafeTensors
     {
         using var fs = File.OpenRead(path);
         var lenBytes = new byte[8];
-        if (fs.Read(lenBytes) != 8) throw new InvalidDataException($"{path}: shorter than the 8-byte header length");
+        if (fs.ReadAtLeast(lenBytes, 8, throwOnEndOfStream: false) != 8) throw new InvalidDataException($"{path}: shorter than the 8-byte header length");
         var headerLen = BinaryPrimitives.ReadUInt64LittleEndian(lenBytes);
         if (headerLen > (ulong)(fs.Length - 8)) throw new InvalidDataException($"{path}: header length {headerLen} exceeds the file ({fs.Length} bytes)");
         var headerBytes = new byte[headerLen];

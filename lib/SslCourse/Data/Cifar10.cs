@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using SslCourse.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -120,8 +119,7 @@ public static class Cifar10
     private static void VerifyArchive(string url, string path, string? md5)
     {
         if (md5 is null) return;
-        string actual;
-        using (var file = File.OpenRead(path)) actual = Convert.ToHexStringLower(MD5.HashData(file));
+        var actual = Checksum.Md5File(path);
         if (actual != md5)
             throw new InvalidDataException($"{url}: checksum mismatch (MD5 {actual}, expected {md5}, {new FileInfo(path).Length:N0} bytes); the download is corrupt");
     }

@@ -1,3 +1,4 @@
+using SslCourse.Runtime;
 using SslCourse.Training;
 
 namespace SslCourse.Data;
@@ -16,11 +17,7 @@ public static class Downloader
     /// <param name="timeout">Whole-download time limit (default 10 minutes).</param>
     public static void Fetch(string url, string destination, Action<string>? verify = null, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
     {
-        var full = Path.GetFullPath(destination);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var partial = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.part");
-        try
+        AtomicFile.Write(destination, partial =>
         {
             using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write))
             {
@@ -28,12 +25,7 @@ public static class Downloader
                 output.Flush(flushToDisk: true);
             }
             verify?.Invoke(partial);
-            File.Move(partial, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(partial)) File.Delete(partial);
-        }
+        });
     }
 
     private static void Copy(Uri uri, Stream output, HttpMessageHandler? handler, TimeSpan timeout)

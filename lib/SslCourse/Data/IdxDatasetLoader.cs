@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -71,8 +70,10 @@ public static class IdxDatasetLoader
     private static void VerifyDownload(IdxDatasetSpec spec, string file, string url, byte[] bytes)
     {
         var content = IdxFile.Parse(IdxFile.Decompress(bytes), url, file.Contains("idx3") ? 3 : 1);
-        if (spec.Checksums?.TryGetValue(file, out var sum) == true && Md5(bytes) != sum.GzMd5 && (sum.RawMd5 is null || Md5(content.Raw) != sum.RawMd5))
-            throw new InvalidDataException($"{url}: checksum mismatch (MD5 {Md5(bytes)}, expected {sum.GzMd5}); the download is corrupt");
+        if (spec.Checksums?.TryGetValue(file, out var sum) != true) return;
+        var md5 = Checksum.Md5(bytes);
+        if (md5 != sum!.GzMd5 && (sum.RawMd5 is null || Checksum.Md5(content.Raw) != sum.RawMd5))
+            throw new InvalidDataException($"{url}: checksum mismatch (MD5 {md5}, expected {sum.GzMd5}); the download is corrupt");
     }
 
     private static IdxFile.Content Verify(IdxDatasetSpec spec, string file, string path, IdxFile.Content content)
@@ -80,10 +81,10 @@ public static class IdxDatasetLoader
         if (spec.Checksums is null || !spec.Checksums.TryGetValue(file, out var sum)) return content;
         if (content.Raw.Length != sum.RawBytes)
             throw new InvalidDataException($"{path}: size mismatch: {content.Raw.Length} bytes uncompressed, expected {sum.RawBytes}");
-        if (sum.RawMd5 is not null && Md5(content.Raw) != sum.RawMd5 && Md5(File.ReadAllBytes(path)) != sum.GzMd5)
-            throw new InvalidDataException($"{path}: checksum mismatch: MD5 of the IDX content is {Md5(content.Raw)}, expected {sum.RawMd5}");
+        if (sum.RawMd5 is null) return content;
+        var raw = Checksum.Md5(content.Raw);
+        if (raw != sum.RawMd5 && Checksum.Md5File(path) != sum.GzMd5)
+            throw new InvalidDataException($"{path}: checksum mismatch: MD5 of the IDX content is {raw}, expected {sum.RawMd5}");
         return content;
     }
-
-    private static string Md5(byte[] bytes) => Convert.ToHexStringLower(MD5.HashData(bytes));
 }

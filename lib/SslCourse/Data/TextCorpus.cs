@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace SslCourse.Data;
@@ -40,8 +39,8 @@ public sealed record TextCorpus(string Name, string Text, string Source)
         }
         dataDir ??= DataFolder.Resolve();
         var cache = Path.Combine(dataDir, "tinyshakespeare.txt");
-        if (File.Exists(cache) && Verify(File.ReadAllBytes(cache)))
-            return new TextCorpus("tiny-shakespeare", File.ReadAllText(cache), cache);
+        if (File.Exists(cache) && File.ReadAllBytes(cache) is var cached && Verify(cached))
+            return new TextCorpus("tiny-shakespeare", Encoding.UTF8.GetString(cached), cache);
         var npm = MobyDickFolder(dataDir);
         if (npm is not null) return LoadMobyDick(npm);
         var downloadError = "download not attempted";
@@ -77,7 +76,7 @@ public sealed record TextCorpus(string Name, string Text, string Source)
 
     /// <summary>True when <paramref name="bytes"/> is the canonical tiny Shakespeare.</summary>
     public static bool Verify(byte[] bytes) =>
-        bytes.Length == ShakespeareBytes && Convert.ToHexStringLower(MD5.HashData(bytes)) == ShakespeareMd5;
+        bytes.Length == ShakespeareBytes && Checksum.Md5(bytes) == ShakespeareMd5;
 
     private static TextCorpus Download(string target)
     {

@@ -56,7 +56,7 @@ public static class TextGenerator
         using var scope = NewDisposeScope();
         var ids = tokenizer.Encode(prompt);
         var idx = tensor(ids.Select(i => (long)i).ToArray(), device: device).unsqueeze(0);
-        var gen = new Generator((ulong)seed, device);
+        using var gen = new Generator((ulong)seed, device);
         var outIds = Generate(model, idx, maxNewTokens, options, useCache, gen)[0].cpu().data<long>().Select(x => (int)x).ToArray();
         return tokenizer.Decode(outIds);
     }

@@ -18,9 +18,9 @@ public static class Pretraining
     {
         var block = model.Config.BlockSize;
         model.train();
+        Denormals.FlushToZero(); // sharp attention produces subnormal floats, 30× slower on x86; Fit steps on this thread
         return Trainer.Fit(model.parameters(), _ =>
         {
-            Denormals.FlushToZero(); // sharp attention produces subnormal floats, 30× slower on x86
             var (x, y) = data.Sample(true, batch, block);
             return model.Loss(x, y);
         }, new TrainerOptions(steps, learningRate, WeightDecay: 0.1, WarmupSteps: Math.Max(1, steps / 20), LogEvery: Math.Max(1, evalEvery / 4),

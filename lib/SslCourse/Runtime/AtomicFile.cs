@@ -6,10 +6,7 @@ public static class AtomicFile
     /// <summary>Writes <paramref name="bytes"/> to a sibling temp file, flushes it, and renames it over <paramref name="path"/>.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, string? preserveModeFrom = null)
     {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var (full, tmp) = TempBeside(path);
         try
         {
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
@@ -27,7 +24,34 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Lets <paramref name="writeTemp"/> fill a sibling temp file (e.g. a streamed download or a model's save),
+    /// then renames it over <paramref name="path"/>; when <paramref name="writeTemp"/> throws, the temp file is removed
+    /// and <paramref name="path"/> is untouched.
+    /// </summary>
+    public static void Write(string path, Action<string> writeTemp)
+    {
+        var (full, tmp) = TempBeside(path);
+        try
+        {
+            writeTemp(tmp);
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
     /// <summary>Writes text as UTF-8 (no BOM) atomically.</summary>
     public static void WriteAllText(string path, string text) =>
         WriteAllBytes(path, new System.Text.UTF8Encoding(false).GetBytes(text));
+
+    private static (string Full, string Temp) TempBeside(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        return (full, Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
+    }
 }

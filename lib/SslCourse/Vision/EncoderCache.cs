@@ -50,14 +50,7 @@ public static class EncoderCache
             }
         }
         var history = train();
-        Directory.CreateDirectory(Folder);
-        var tmp = Path.Combine(Folder, $".{key}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            model.save(tmp);
-            File.Move(tmp, weights, overwrite: true);
-        }
-        finally { if (File.Exists(tmp)) File.Delete(tmp); }
+        AtomicFile.Write(weights, tmp => model.save(tmp));
         AtomicFile.WriteAllText(historyFile, ToJson(history));
         return (history, false);
     }

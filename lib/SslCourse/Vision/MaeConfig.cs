@@ -19,6 +19,13 @@ public sealed record MaeConfig(int ImageSize = 28, int Channels = 1, int PatchSi
     /// <summary>Pixels per patch.</summary>
     public int PatchPixels => PatchSize * PatchSize * Channels;
 
+    /// <summary>(N, C, H, W) → (N, L, p·p·C) patches in row-major order.</summary>
+    public TorchSharp.torch.Tensor Patchify(TorchSharp.torch.Tensor x)
+    {
+        long n = x.shape[0], c = x.shape[1], p = PatchSize, g = ImageSize / p;
+        return x.reshape(n, c, g, p, g, p).permute(0, 2, 4, 3, 5, 1).reshape(n, g * g, p * p * c);
+    }
+
     /// <summary>For the ci profile: 7×7 patches, 2 encoder blocks of width 64, one decoder block.</summary>
     public static MaeConfig Tiny { get; } = new();
 

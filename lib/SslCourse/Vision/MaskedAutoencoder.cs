@@ -46,11 +46,7 @@ public sealed class MaskedAutoencoder : Module<Tensor, Tensor>
     }
 
     /// <summary>(N, C, H, W) → (N, L, p·p·C) patches in row-major order.</summary>
-    public Tensor Patchify(Tensor x)
-    {
-        long n = x.shape[0], c = x.shape[1], p = Config.PatchSize, g = Config.ImageSize / p;
-        return x.reshape(n, c, g, p, g, p).permute(0, 2, 4, 3, 5, 1).reshape(n, g * g, p * p * c);
-    }
+    public Tensor Patchify(Tensor x) => Config.Patchify(x);
 
     /// <summary>The inverse of <see cref="Patchify"/>.</summary>
     public Tensor Unpatchify(Tensor patches)
@@ -151,8 +147,6 @@ public sealed class MaeEncoder : VisionEncoder
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        long n = images.shape[0], c = images.shape[1], p = config.PatchSize, g = config.ImageSize / p;
-        var patches = images.reshape(n, c, g, p, g, p).permute(0, 2, 4, 3, 5, 1).reshape(n, g * g, p * p * c);
-        return Blocks(Embed(patches)).mean([1]).MoveToOuterDisposeScope();
+        return Blocks(Embed(config.Patchify(images))).mean([1]).MoveToOuterDisposeScope();
     }
 }
