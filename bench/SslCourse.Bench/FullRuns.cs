@@ -16,46 +16,59 @@ internal static class FullRuns
 {
     public static IReadOnlyList<string> Names { get; } = ["gpt-full", "icl-full"];
 
-    /// <summary>Runs one experiment; returns true when it meets its target.</summary>
-    public static bool Run(string name, CourseSession course, string? corpusPath) => name switch
+    /// <summary>Runs one experiment; returns true when it meets its target (a shortened run only has to finish).</summary>
+    public static bool Run(string name, CourseSession course, string? corpusPath, int? steps = null) => name switch
     {
-        "gpt-full" => Gpt(course, corpusPath),
-        "icl-full" => Incontext(course),
+        "gpt-full" => Gpt(course, corpusPath, steps),
+        "icl-full" => Incontext(course, steps),
         _ => throw new ArgumentException($"unknown experiment {name}; known: {string.Join(", ", Names)}"),
     };
 
     // notebooks/02_4 with Profile = "full" (nanoGPT's shakespeare_char: 5,000 steps of 64 × 256, lr 1e-3).
-    private static bool Gpt(CourseSession course, string? corpusPath)
+    private static bool Gpt(CourseSession course, string? corpusPath, int? shortened)
     {
+        const int fullSteps = 5000;
+        var steps = shortened ?? fullSteps;
+        var evalBatches = shortened is null ? 200 : 10; // a shortened run checks the setup; a precise estimate is not needed
         var corpus = TextCorpus.Load(corpusPath);
         var tok = new CharTokenizer(corpus.Text);
         using var data = new TokenBatches(tok.Encode(corpus.Text), course.Device, seed: course.Seed);
         Console.WriteLine($"{corpus.Name} from {corpus.Source}: {corpus.Text.Length:N0} characters, V = {tok.VocabSize}, first 90% train");
         manual_seed(course.Seed);
         using var model = new Gpt(GptConfig.ShakespeareChar with { VocabSize = tok.VocabSize }).to(course.Device);
-        var history = Pretraining.Train(model, data, steps: 5000, batch: 64, learningRate: 1e-3, evalEvery: 500, evalBatches: 200,
+        var history = Pretraining.Train(model, data, steps, batch: 64, learningRate: 1e-3, evalEvery: Math.Min(500, steps), evalBatches: evalBatches,
             atEval: (step, h) => Console.WriteLine($"step {step}: train {h.Last("train_eval"):F4}, val {h.Last("val_loss"):F4}"));
-        var (train, val) = data.EstimateLoss(model.Loss, model, 200, 64, model.Config.BlockSize);
+        var (train, val) = data.EstimateLoss(model.Loss, model, evalBatches, 64, model.Config.BlockSize);
         Console.WriteLine($"{model.ParameterCount:N0} parameters; {history.Seconds:F0} s, {history.Throughput:N0} tokens/s; final train {train:F4}, val {val:F4}");
-        Console.WriteLine($"{(val <= 1.50 ? "PASS" : "FAIL")}: validation loss {val:F4} ≤ 1.50 nats/char");
-        return val <= 1.50;
+        return Verdict(val <= 1.50, $"validation loss {val:F4} ≤ 1.50 nats/char", steps, fullSteps);
     }
 
     // notebooks/02_6 (b) with Profile = "full": 4 layers, 128 wide, 6,000 steps of 64 sequences.
-    private static bool Incontext(CourseSession course)
+    private static bool Incontext(CourseSession course, int? shortened)
     {
-        const int examples = 17;
+        const int examples = 17, fullSteps = 6000;
+        var steps = shortened ?? fullSteps;
         var task = new IncontextTask(modulus: 5);
         var bayes = task.BayesAccuracy(16, 4000, seed: course.Seed);
         manual_seed(course.Seed);
         using var model = new Gpt(new GptConfig(task.VocabSize, IncontextTask.Length(examples), Layers: 4, Heads: 4, Embed: 128)).to(course.Device);
-        var history = IncontextExperiment.Train(model, task, steps: 6000, batch: 64, examples, learningRate: 3e-3, seed: course.Seed);
+        var history = IncontextExperiment.Train(model, task, steps, batch: 64, examples, learningRate: 3e-3, seed: course.Seed);
         var acc = IncontextExperiment.AccuracyByDemos(model, task, 2000, examples, seed: 12345);
         Console.WriteLine($"{model.ParameterCount:N0} parameters, {history.Seconds:F0} s");
         Console.WriteLine(string.Join("  ", acc.Select((a, k) => $"{k}:{a:P0}")));
         var ok = acc[8] >= 0.95 && acc[0] <= bayes[0] + 0.10;
         Console.WriteLine($"0 demonstrations: {acc[0]:P1} (ideal {bayes[0]:P1}); 8 demonstrations: {acc[8]:P1} (ideal {bayes[8]:P1})");
-        Console.WriteLine($"{(ok ? "PASS" : "FAIL")}: ≥ 95% at 8 demonstrations while 0 demonstrations stays near chance");
-        return ok;
+        return Verdict(ok, "≥ 95% at 8 demonstrations while 0 demonstrations stays near chance", steps, fullSteps);
+    }
+
+    private static bool Verdict(bool met, string target, int steps, int fullSteps)
+    {
+        if (steps != fullSteps)
+        {
+            Console.WriteLine($"shortened run ({steps:N0} of {fullSteps:N0} steps): target not judged ({target})");
+            return true;
+        }
+        Console.WriteLine($"{(met ? "PASS" : "FAIL")}: {target}");
+        return met;
     }
 }

@@ -2,17 +2,29 @@ using SslCourse.Bench;
 using SslCourse.Runtime;
 
 // Timing:       dotnet SslCourse.Bench.dll [--steps N] [CASE ...]       time each experiment's step, project its profile
-// Experiments:  dotnet SslCourse.Bench.dll run gpt-full|icl-full [--corpus FILE.txt]
-//               chapter 02's full-profile runs for a GPU machine without a notebook host
+// Experiments:  dotnet SslCourse.Bench.dll run gpt-full|icl-full [--corpus FILE.txt] [--steps N]
+//               chapter 02's full-profile runs for a GPU machine without a notebook host; --steps shortens a run
+//               to check the setup (its target is then not judged)
 try
 {
     if (args.Length > 0 && args[0] == "run")
     {
         if (args.Length < 2 || !FullRuns.Names.Contains(args[1]))
             throw new ArgumentException($"run needs an experiment: {string.Join(", ", FullRuns.Names)}{(args.Length < 2 ? "" : $" (got {args[1]})")}");
-        var corpus = args.Length >= 4 && args[2] == "--corpus" ? args[3] : null;
-        if (corpus is null && args.Length > 2) throw new ArgumentException($"unknown option {args[2]} (use --corpus FILE.txt)");
-        return FullRuns.Run(args[1], Course.Init("full", 0), corpus) ? 0 : 1;
+        string? corpus = null;
+        int? steps = null;
+        for (int i = 2; i < args.Length; i += 2)
+        {
+            if (i + 1 >= args.Length) throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--corpus": corpus = args[i + 1]; break;
+                case "--steps" when int.TryParse(args[i + 1], out var n) && n > 0: steps = n; break;
+                case "--steps": throw new ArgumentException($"--steps must be a positive integer, got {args[i + 1]}");
+                default: throw new ArgumentException($"unknown option {args[i]} (use --corpus FILE.txt or --steps N)");
+            }
+        }
+        return FullRuns.Run(args[1], Course.Init("full", 0), corpus, steps) ? 0 : 1;
     }
     return Timing.Run(args);
 }

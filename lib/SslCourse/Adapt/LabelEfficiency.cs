@@ -97,19 +97,20 @@ public static class LabelEfficiency
         var rows = new List<LabelEfficiencyRow>();
         using var progress = Progress.Start("label efficiency", methods.Count, "methods");
         int done = 0;
-        using var yTrain = train.Labels.cpu();
-        using var yTest = test.Labels.cpu();
         foreach (var (name, encoder) in methods)
         {
             using var scope = NewDisposeScope();
-            var fTrain = Features.Extract(encoder, train.Images);
-            var fTest = Features.Extract(encoder, test.Images);
+            // Features, labels and subsets stay on the encoder's device, so probes and kNN run on the GPU when there is one.
+            var device = encoder.Device;
+            var fTrain = Features.Extract(encoder, train.Images, toCpu: false);
+            var fTest = Features.Extract(encoder, test.Images, toCpu: false);
+            var (yTrain, yTest) = (train.Labels.to(device), test.Labels.to(device));
             foreach (var (budget, draws) in subsets)
             {
                 double probeSum = 0, knnSum = 0;
                 foreach (var indices in draws)
                 {
-                    var idx = tensor(indices);
+                    var idx = tensor(indices, device: device);
                     var (f, y) = (fTrain.index_select(0, idx), yTrain.index_select(0, idx));
                     using (var probe = LinearProbe.Fit(f, y, train.Classes, options.Probe)) probeSum += probe.Accuracy(fTest, yTest);
                     if (options.Knn) knnSum += Knn.Accuracy(f, y, fTest, yTest, k: Math.Min(20, indices.Length));

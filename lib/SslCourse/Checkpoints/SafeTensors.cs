@@ -34,15 +34,13 @@ public static class SafeTensors
         if (headerLen > (ulong)(fs.Length - 8)) throw new InvalidDataException($"{path}: header length {headerLen} exceeds the file ({fs.Length} bytes)");
         var headerBytes = new byte[headerLen];
         fs.ReadExactly(headerBytes);
-        var header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw new InvalidDataException($"{path}: empty header");
+        var header = ParseHeader(path, headerBytes);
         var dataStart = 8 + (long)headerLen;
         var result = new Dictionary<string, Tensor>();
         foreach (var (name, node) in header)
         {
-            if (name == "__metadata__" || node is null) continue;
-            var dtype = Enum.Parse<SafeDType>(node["dtype"]!.GetValue<string>());
-            var shape = node["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
-            var offsets = node["data_offsets"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
+            if (name == "__metadata__") continue;
+            var (dtype, shape, offsets) = Entry(path, name, node);
             var count = shape.Aggregate(1L, (a, b) => a * b);
             var size = dtype == SafeDType.F32 ? 4 : 2;
             if (offsets[1] - offsets[0] != count * size)
@@ -85,6 +83,40 @@ public static class SafeTensors
         long at = 8 + padded;
         foreach (var b in blobs) { b.CopyTo(file, at); at += b.Length; }
         Runtime.AtomicFile.WriteAllBytes(path, file);
+    }
+
+    private static JsonObject ParseHeader(string path, byte[] headerBytes)
+    {
+        try
+        {
+            return JsonNode.Parse(headerBytes) as JsonObject ?? throw new InvalidDataException($"{path}: the header is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: the header is not valid JSON ({e.Message})", e);
+        }
+    }
+
+    // One header entry: {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}; anything else is named, not thrown bare.
+    private static (SafeDType DType, long[] Shape, long[] Offsets) Entry(string path, string name, JsonNode? node)
+    {
+        try
+        {
+            var dtypeName = node?["dtype"]?.GetValue<string>() ?? throw new InvalidDataException($"{path}: tensor '{name}' has no dtype");
+            if (!Enum.GetNames<SafeDType>().Contains(dtypeName))
+                throw new InvalidDataException($"{path}: tensor '{name}' has dtype {dtypeName}; the course reads only {string.Join(", ", Enum.GetNames<SafeDType>())}");
+            long[] Longs(string key) => node[key]?.AsArray().Select(v => v?.GetValue<long>() ?? throw new InvalidDataException($"{path}: tensor '{name}' has null in its {key}")).ToArray()
+                                        ?? throw new InvalidDataException($"{path}: tensor '{name}' has no {key}");
+            var (shape, offsets) = (Longs("shape"), Longs("data_offsets"));
+            if (shape.Any(d => d < 0)) throw new InvalidDataException($"{path}: tensor '{name}' has a negative dimension in [{string.Join(", ", shape)}]");
+            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0])
+                throw new InvalidDataException($"{path}: tensor '{name}' has data_offsets [{string.Join(", ", offsets)}], expected [begin, end] with 0 ≤ begin ≤ end");
+            return (Enum.Parse<SafeDType>(dtypeName), shape, offsets);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{path}: tensor '{name}' has a malformed header entry ({e.Message})", e);
+        }
     }
 
     private static float[] ToFloats(byte[] raw, SafeDType dtype)

@@ -14,6 +14,7 @@ public sealed class TokenBatches : IDisposable
     /// <summary>Puts <paramref name="ids"/> on <paramref name="device"/> and splits it.</summary>
     public TokenBatches(IReadOnlyList<int> ids, Device device, double trainFraction = 0.9, int seed = 0)
     {
+        if (trainFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(trainFraction), trainFraction, "the train fraction must lie strictly between 0 and 1");
         using var all = tensor(ids.Select(i => (long)i).ToArray(), dtype: ScalarType.Int64);
         var n = (long)(ids.Count * trainFraction);
         Train = all[..(int)n].to(device).DetachFromDisposeScope();
@@ -31,7 +32,10 @@ public sealed class TokenBatches : IDisposable
     public (Tensor X, Tensor Y) Sample(bool train, int batch, int block)
     {
         var data = train ? Train : Val;
-        var ix = randint(0, data.shape[0] - block - 1, [batch, 1], generator: _gen, device: data.device); // (B, 1)
+        if (data.shape[0] <= block)
+            throw new ArgumentException($"the {(train ? "train" : "validation")} split has {data.shape[0]} tokens, too few for windows of {block} + 1; use a longer corpus or a shorter context", nameof(block));
+        // A window of block + 1 tokens may start anywhere up to n − block − 1 (randint's upper bound is exclusive).
+        var ix = randint(0, data.shape[0] - block, [batch, 1], generator: _gen, device: data.device);     // (B, 1)
         var offsets = arange(block + 1, device: data.device).unsqueeze(0);                                 // (1, T+1)
         var windows = data[ix + offsets];                                                                  // (B, T+1)
         return (windows[.., ..^1], windows[.., 1..]);
@@ -47,8 +51,13 @@ public sealed class TokenBatches : IDisposable
         double Mean(bool train)
         {
             var sum = zeros(1, device: Train.device);
-            for (int i = 0; i < batches; i++) { var (x, y) = Sample(train, batch, block); sum += loss(x, y); }
-            return sum.item<float>() / batches;
+            for (int i = 0; i < batches; i++)
+            {
+                using var step = NewDisposeScope(); // frees each batch's activations now, not after all batches
+                var (x, y) = Sample(train, batch, block);
+                sum.add_(loss(x, y));
+            }
+            return sum.item<float>() / batches;   // one host read per split
         }
         var result = (Mean(true), Mean(false));
         if (wasTraining) model.train();
@@ -56,5 +65,5 @@ public sealed class TokenBatches : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() { Train.Dispose(); Val.Dispose(); }
+    public void Dispose() { Train.Dispose(); Val.Dispose(); _gen.Dispose(); }
 }

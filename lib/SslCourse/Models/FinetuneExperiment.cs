@@ -57,8 +57,9 @@ public static class FinetuneExperiment
         var correct = zeros(1, dtype: ScalarType.Int64, device: device);
         for (long i = 0; i < testX.shape[0]; i += 256)
         {
+            using var step = NewDisposeScope(); // frees each batch's activations before the next
             var len = Math.Min(256, testX.shape[0] - i);
-            correct += model.forward(testX.narrow(0, i, len)).argmax(-1).eq(testY.narrow(0, i, len)).sum();
+            correct.add_(model.forward(testX.narrow(0, i, len)).argmax(-1).eq(testY.narrow(0, i, len)).sum());
         }
         return (double)correct.item<long>() / testX.shape[0];   // one host read after all batches
     }

@@ -33,8 +33,14 @@ public static class IncontextExperiment
         using var scope = NewDisposeScope();
         var (x, y) = task.Batch(new Random(seed), sequences, examples, device);
         var pos = tensor(Enumerable.Range(0, examples).Select(k => (long)IncontextTask.AnswerPosition(k)).ToArray(), device: device);
-        var predicted = model.forward(x).argmax(-1).index_select(1, pos); // (N, examples)
-        var truth = y.index_select(1, pos);
-        return predicted.eq(truth).to(ScalarType.Float32).mean([0]).cpu().data<float>().Select(v => (double)v).ToArray();
+        var correct = zeros(examples, device: device);
+        for (long i = 0; i < sequences; i += 512)
+        {
+            using var chunk = NewDisposeScope(); // bounds activation memory at 512 sequences whatever `sequences` is
+            var len = Math.Min(512, sequences - i);
+            var predicted = model.forward(x.narrow(0, i, len)).argmax(-1).index_select(1, pos); // (n, examples)
+            correct.add_(predicted.eq(y.narrow(0, i, len).index_select(1, pos)).to(ScalarType.Float32).sum([0]));
+        }
+        return (correct / sequences).cpu().data<float>().Select(v => (double)v).ToArray();
     }
 }

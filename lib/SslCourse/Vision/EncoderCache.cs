@@ -30,29 +30,49 @@ public static class EncoderCache
     /// <summary>
     /// Loads <paramref name="model"/>'s weights from the checkpoint <paramref name="key"/> when present; otherwise runs
     /// <paramref name="train"/> and saves (atomically) the weights and the history. Returns the history and whether it was cached.
+    /// An unreadable checkpoint is reported and trained again from the model's initial weights.
     /// </summary>
-    public static (History History, bool Cached) GetOrTrain(string key, nn.Module model, Func<History> train)
+    /// <param name="key">From <see cref="Key"/>.</param>
+    /// <param name="model">The model, freshly initialised.</param>
+    /// <param name="train">Trains <paramref name="model"/> in place.</param>
+    /// <param name="folder">Where checkpoints live (default <see cref="Folder"/>).</param>
+    public static (History History, bool Cached) GetOrTrain(string key, nn.Module model, Func<History> train, string? folder = null)
     {
-        var weights = Path.Combine(Folder, key + ".bin");
-        var historyFile = Path.Combine(Folder, key + ".json");
+        folder ??= Folder;
+        var weights = Path.Combine(folder, key + ".bin");
+        var historyFile = Path.Combine(folder, key + ".json");
         if (File.Exists(weights) && File.Exists(historyFile))
         {
+            // A load that fails midway leaves some weights overwritten; keep the fresh ones so training starts from them.
+            var initial = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
             try
             {
+                var cachedHistory = FromJson(File.ReadAllText(historyFile));
                 model.load(weights);
                 model.eval();
-                Console.WriteLine($"loaded checkpoint {key} from {Folder}");
-                return (FromJson(File.ReadAllText(historyFile)), true);
+                Console.WriteLine($"loaded checkpoint {key} from {folder}");
+                return (cachedHistory, true);
             }
             catch (Exception e) when (e is IOException or ArgumentException or JsonException or InvalidOperationException)
             {
                 Console.WriteLine($"checkpoint {key} unreadable ({e.Message}); training again");
+                Restore(model, initial);
+            }
+            finally
+            {
+                foreach (var t in initial.Values) t.Dispose();
             }
         }
         var history = train();
         AtomicFile.Write(weights, tmp => model.save(tmp));
         AtomicFile.WriteAllText(historyFile, ToJson(history));
         return (history, false);
+    }
+
+    private static void Restore(nn.Module model, Dictionary<string, Tensor> initial)
+    {
+        using var _ = no_grad();
+        foreach (var (name, t) in model.state_dict()) t.copy_(initial[name]);
     }
 
     private sealed record HistoryDto(List<int> Steps, List<double> Loss, Dictionary<string, List<double[]>> Metrics, double Seconds, double Throughput);

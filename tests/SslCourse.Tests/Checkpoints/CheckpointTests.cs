@@ -71,4 +71,22 @@ public sealed class CheckpointTests : IDisposable
         named.Remove("h.1.mlp.c_fc.weight");
         Assert.Contains("'h.1.mlp.c_fc.weight' is missing", Assert.Throws<InvalidDataException>(() => Gpt2Checkpoint.Into(new Gpt(Small), named)).Message);
     }
+
+    [Theory]
+    [InlineData("{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", "tensor 'a' has dtype I64; the course reads only F32, F16, BF16")]
+    [InlineData("{\"a\":{\"shape\":[1],\"data_offsets\":[0,4]}}", "tensor 'a' has no dtype")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", "tensor 'a' has no shape")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]}}", "tensor 'a' has data_offsets [4, 0]")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":\"1\",\"data_offsets\":[0,4]}}", "tensor 'a' has a malformed header entry")]
+    [InlineData("{\"a\":", "the header is not valid JSON")]
+    [InlineData("[1, 2]", "the header is not a JSON object")]
+    public void MalformedHeaderIsRejectedNamingFileAndTensor(string json, string expected)
+    {
+        var path = Path.Combine(_dir, "bad.safetensors");
+        var header = System.Text.Encoding.UTF8.GetBytes(json);
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)header.Length), .. header, .. new byte[8]]);
+        var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(path));
+        Assert.StartsWith(path + ": ", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
 }
