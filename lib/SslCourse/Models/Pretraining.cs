@@ -24,7 +24,7 @@ public static class Pretraining
             var (x, y) = data.Sample(true, batch, block);
             return model.Loss(x, y);
         }, new TrainerOptions(steps, learningRate, WeightDecay: 0.1, WarmupSteps: Math.Max(1, steps / 20), LogEvery: Math.Max(1, evalEvery / 4),
-            Name: name, Beta2: 0.99), itemsPerStep: (long)batch * block, evaluate: (step, h) =>
+            Name: name, Beta2: 0.99, ItemUnit: "tokens"), itemsPerStep: (long)batch * block, evaluate: (step, h) =>
         {
             var (tr, va) = data.EstimateLoss(model.Loss, model, evalBatches, batch, block);
             h.Add("train_eval", step, tr);

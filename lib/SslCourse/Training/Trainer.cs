@@ -45,7 +45,7 @@ public static class Trainer
         var every = Math.Max(1, options.LogEvery);
         var evalPeriod = evalEvery ?? every;
         int sinceRecord = 0;
-        using var progress = Progress.Start(options.Name, options.Steps);
+        using var progress = Progress.Start(options.Name, options.Steps, options.ItemUnit);
         for (int step = 0; step < options.Steps; step++)
         {
             using var scope = torch.NewDisposeScope();

@@ -10,6 +10,7 @@ namespace SslCourse.Training;
 /// <param name="LogEvery">Record the mean loss every this many steps (one device sync per record).</param>
 /// <param name="Name">Label for the progress line.</param>
 /// <param name="Beta2">AdamW's second-moment decay.</param>
+/// <param name="ItemUnit">What the throughput counts ("samples", or "tokens" for language models).</param>
 public sealed record TrainerOptions(
     int Steps,
     double LearningRate = 1e-3,
@@ -19,7 +20,8 @@ public sealed record TrainerOptions(
     double? GradClip = 1.0,
     int LogEvery = 10,
     string Name = "train",
-    double Beta2 = 0.999)
+    double Beta2 = 0.999,
+    string ItemUnit = "samples")
 {
     /// <summary>The learning rate at <paramref name="step"/> (0-based): linear warm-up, then cosine to the floor.</summary>
     public double LearningRateAt(int step)
