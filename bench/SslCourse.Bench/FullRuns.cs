@@ -38,7 +38,7 @@ internal static class FullRuns
         using var model = new Gpt(GptConfig.ShakespeareChar with { VocabSize = tok.VocabSize }).to(course.Device);
         var history = Pretraining.Train(model, data, steps, batch: 64, learningRate: 1e-3, evalEvery: Math.Min(500, steps), evalBatches: evalBatches,
             atEval: (step, h) => Console.WriteLine($"step {step}: train {h.Last("train_eval"):F4}, val {h.Last("val_loss"):F4}"));
-        var (train, val) = data.EstimateLoss(model.Loss, model, evalBatches, 64, model.Config.BlockSize);
+        var (train, val) = (history.Last("train_eval"), history.Last("val_loss")); // the trainer evaluates the last step too
         Console.WriteLine($"{model.ParameterCount:N0} parameters; {history.Seconds:F0} s, {history.Throughput:N0} tokens/s; final train {train:F4}, val {val:F4}");
         return Verdict(val <= 1.50, $"validation loss {val:F4} ≤ 1.50 nats/char", steps, fullSteps);
     }

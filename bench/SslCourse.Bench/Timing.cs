@@ -16,6 +16,7 @@ internal static class Timing
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--steps" && i + 1 < args.Length && int.TryParse(args[i + 1], out var s) && s > 0) { steps = s; i++; }
+            else if (args[i] == "--steps") throw new ArgumentException($"--steps must be a positive integer, got {(i + 1 < args.Length ? args[i + 1] : "nothing")}");
             else if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unknown option {args[i]} (use --steps N)");
             else names.Add(args[i]);
         }

@@ -75,8 +75,8 @@ public static class Gpt2Checkpoint
     /// <summary>Downloads the weights into <paramref name="dataDir"/>/gpt2 with progress (first use only); throws when offline.</summary>
     public static string Download(string? dataDir = null, TimeSpan? timeout = null)
     {
+        if (Find(dataDir) is { } local) return local;
         var target = Path.Combine(dataDir ?? Data.DataFolder.Resolve(), LocalPath);
-        if (File.Exists(target)) return target;
         Data.Downloader.Fetch(Url, target, timeout: timeout ?? TimeSpan.FromMinutes(30));
         return target;
     }

@@ -36,7 +36,8 @@ public static class SafeTensors
         fs.ReadExactly(headerBytes);
         var header = ParseHeader(path, headerBytes);
         var dataStart = 8 + (long)headerLen;
-        var result = new Dictionary<string, Tensor>();
+        // Check every entry before reading any data, so a bad entry leaves no tensors allocated.
+        var entries = new List<(string Name, SafeDType DType, long[] Shape, long Offset, long Count)>();
         foreach (var (name, node) in header)
         {
             if (name == "__metadata__") continue;
@@ -47,8 +48,13 @@ public static class SafeTensors
                 throw new InvalidDataException($"{path}: tensor '{name}' has {offsets[1] - offsets[0]} bytes but shape [{string.Join(", ", shape)}] {dtype} needs {count * size}");
             if (dataStart + offsets[1] > fs.Length)
                 throw new InvalidDataException($"{path}: tensor '{name}' is truncated: needs bytes up to {dataStart + offsets[1]}, the file has {fs.Length}");
-            var raw = new byte[count * size];
-            fs.Position = dataStart + offsets[0];
+            entries.Add((name, dtype, shape, dataStart + offsets[0], count * size));
+        }
+        var result = new Dictionary<string, Tensor>();
+        foreach (var (name, dtype, shape, offset, bytes) in entries)
+        {
+            var raw = new byte[bytes];
+            fs.Position = offset;
             fs.ReadExactly(raw);
             result[name] = tensor(ToFloats(raw, dtype), shape);
         }

@@ -101,8 +101,8 @@ public static class Cifar10
             {
                 var archive = Path.Combine(cache, Path.GetFileName(new Uri(url).LocalPath));
                 Downloader.Fetch(url, archive, path => VerifyArchive(url, path, archiveMd5), sources.Handler);
-                Extract(archive, cache, all, recordsPerFile);
-                File.Delete(archive);   // the six batch files are all the course reads
+                try { Extract(archive, cache, all, recordsPerFile); }
+                finally { File.Delete(archive); }   // the six batch files are all the course reads
                 return cache;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or UriFormatException)

@@ -20,10 +20,7 @@ public static class Downloader
         AtomicFile.Write(destination, partial =>
         {
             using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write))
-            {
                 Copy(new Uri(url), output, handler, timeout ?? TimeSpan.FromMinutes(10));
-                output.Flush(flushToDisk: true);
-            }
             verify?.Invoke(partial);
         });
     }

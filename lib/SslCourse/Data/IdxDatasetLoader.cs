@@ -69,7 +69,7 @@ public static class IdxDatasetLoader
 
     private static void VerifyDownload(IdxDatasetSpec spec, string file, string url, byte[] bytes)
     {
-        var content = IdxFile.Parse(IdxFile.Decompress(bytes), url, file.Contains("idx3") ? 3 : 1);
+        var content = IdxFile.Parse(IdxFile.Gunzip(bytes, url), url, file.Contains("idx3") ? 3 : 1);
         if (spec.Checksums?.TryGetValue(file, out var sum) != true) return;
         var md5 = Checksum.Md5(bytes);
         if (md5 != sum!.GzMd5 && (sum.RawMd5 is null || Checksum.Md5(content.Raw) != sum.RawMd5))

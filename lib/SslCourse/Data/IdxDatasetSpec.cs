@@ -24,7 +24,7 @@ public sealed record IdxDatasetSpec(
     IReadOnlyDictionary<string, FileChecksum>? Checksums,
     string InstallHint)
 {
-    /// <summary>The four IDX file names of a split pair (without .gz).</summary>
+    /// <summary>The two IDX file names (images, labels) of the train or the test split, without .gz.</summary>
     public static string[] FileNames(bool train) => train
         ? ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"]
         : ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];

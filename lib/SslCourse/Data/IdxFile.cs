@@ -20,13 +20,17 @@ public static class IdxFile
     /// <exception cref="InvalidDataException">Bad magic, wrong dimensions, or a size that does not match the header.</exception>
     public static Content Read(string path, int expectedRank, int[]? expectedTrailing = null)
     {
-        byte[] raw;
-        try { raw = Decompress(File.ReadAllBytes(path)); }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException && e is not FileNotFoundException)
+        return Parse(Gunzip(File.ReadAllBytes(path), path), path, expectedRank, expectedTrailing);
+    }
+
+    /// <summary><see cref="Decompress"/>, with a corrupt or truncated stream reported as an error naming <paramref name="name"/> (a path or URL).</summary>
+    public static byte[] Gunzip(byte[] bytes, string name)
+    {
+        try { return Decompress(bytes); }
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            throw new InvalidDataException($"{path}: the gzip stream is corrupt or truncated ({e.Message})", e);
+            throw new InvalidDataException($"{name}: the gzip stream is corrupt or truncated ({e.Message})", e);
         }
-        return Parse(raw, path, expectedRank, expectedTrailing);
     }
 
     /// <summary>Gunzips when the bytes start with the gzip signature (1f 8b), else returns them unchanged.</summary>

@@ -47,7 +47,7 @@ public sealed record TextCorpus(string Name, string Text, string Source)
         if (allowDownload)
         {
             try { return Download(cache); }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException) { downloadError = e.Message; }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException or IOException) { downloadError = e.Message; }
         }
         throw new FileNotFoundException(
             $"no text corpus found. Looked for: (1) {cache}; (2) the npm package {NpmPackage} under " +
@@ -80,11 +80,13 @@ public sealed record TextCorpus(string Name, string Text, string Source)
 
     private static TextCorpus Download(string target)
     {
+        var text = "";
         Downloader.Fetch(ShakespeareUrl, target, path =>
         {
             var bytes = File.ReadAllBytes(path);
             if (!Verify(bytes)) throw new InvalidDataException($"downloaded {bytes.Length} bytes but size/MD5 differ from {ShakespeareBytes}/{ShakespeareMd5}");
+            text = Encoding.UTF8.GetString(bytes);
         });
-        return new TextCorpus("tiny-shakespeare", File.ReadAllText(target), target);
+        return new TextCorpus("tiny-shakespeare", text, target);
     }
 }

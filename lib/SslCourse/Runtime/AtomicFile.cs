@@ -26,7 +26,7 @@ public static class AtomicFile
 
     /// <summary>
     /// Lets <paramref name="writeTemp"/> fill a sibling temp file (e.g. a streamed download or a model's save),
-    /// then renames it over <paramref name="path"/>; when <paramref name="writeTemp"/> throws, the temp file is removed
+    /// flushes it to disk, then renames it over <paramref name="path"/>; when <paramref name="writeTemp"/> throws, the temp file is removed
     /// and <paramref name="path"/> is untouched.
     /// </summary>
     public static void Write(string path, Action<string> writeTemp)
@@ -35,6 +35,7 @@ public static class AtomicFile
         try
         {
             writeTemp(tmp);
+            using (var fs = new FileStream(tmp, FileMode.Open, FileAccess.ReadWrite)) fs.Flush(flushToDisk: true); // durable before it becomes visible
             File.Move(tmp, full, overwrite: true);
         }
         finally
