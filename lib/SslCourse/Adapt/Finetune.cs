@@ -54,12 +54,12 @@ public sealed class Finetune : IDisposable
         var x = images.to(device);
         var y = labels.to(device);
         using var sampler = new BatchSampler(x, o.BatchSize, o.Seed, y);
-        using var augment = new SimClrAugment(o.Augment ? SimClrAugmentConfig.FashionMnist with { Brightness = 0.2, Contrast = 0.2 } : SimClrAugmentConfig.None, o.Seed + 1);
+        using var augment = o.Augment ? new SimClrAugment(SimClrAugmentConfig.FashionMnist with { Brightness = 0.2, Contrast = 0.2 }, o.Seed + 1) : null;
         encoder.train();
         var history = Trainer.Fit(encoder.parameters().Concat(head.parameters()), step =>
         {
             var (bx, by) = sampler.Next();
-            return nn.functional.cross_entropy(head.forward(encoder.forward(augment.Apply(bx))), by!);
+            return nn.functional.cross_entropy(head.forward(encoder.forward(augment?.Apply(bx) ?? bx)), by!);
         }, new TrainerOptions(o.Steps, o.LearningRate, o.WeightDecay, WarmupSteps: Math.Min(10, o.Steps / 10), LogEvery: Math.Max(1, o.Steps / 10), Name: "finetune"), o.BatchSize);
         encoder.eval();
         return new Finetune(encoder, head, history);
@@ -69,16 +69,21 @@ public sealed class Finetune : IDisposable
     public Tensor Predict(Tensor images)
     {
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var f = Features.Extract(_encoder, images, toCpu: false);
-        return _head.forward(f).argmax(1).cpu().MoveToOuterDisposeScope();
+        return PredictOnDevice(images).cpu().MoveToOuterDisposeScope();
     }
 
-    /// <summary>Accuracy on labelled images.</summary>
+    /// <summary>Accuracy on labelled images (compared on the model's device, one host read).</summary>
     public double Accuracy(Tensor images, Tensor labels)
     {
         using var scope = NewDisposeScope();
-        return Predict(images).eq(labels.cpu()).to(ScalarType.Float64).mean().item<double>();
+        var predicted = PredictOnDevice(images);
+        return predicted.eq(labels.to(predicted.device)).to(ScalarType.Float64).mean().item<double>();
+    }
+
+    private Tensor PredictOnDevice(Tensor images)
+    {
+        using var noGrad = no_grad(); // the head too; Features.Extract covers only the encoder
+        return _head.forward(Features.Extract(_encoder, images, toCpu: false)).argmax(1);
     }
 
     /// <summary>Frees the copy and the head.</summary>

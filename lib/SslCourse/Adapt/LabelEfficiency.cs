@@ -68,7 +68,8 @@ public sealed class LabelEfficiencyTable(IReadOnlyList<LabelEfficiencyRow> rows)
         var series = rows.Where(r => r.Evaluation == evaluation).GroupBy(r => r.Method).Select(g =>
         {
             var pts = g.OrderBy(r => r.Labels).ToList();
-            return new Series(g.Key, pts.Select(r => Math.Log10(Math.Max(1, (double)r.Labels / Math.Max(1, Classes(pts))))).ToList(), pts.Select(r => 100 * r.Accuracy).ToList());
+            var classes = Math.Max(1, Classes(pts));
+            return new Series(g.Key, pts.Select(r => Math.Log10(Math.Max(1, (double)r.Labels / classes))).ToList(), pts.Select(r => 100 * r.Accuracy).ToList());
         }).ToArray();
         return Charts.Lines(title ?? $"label efficiency ({evaluation})", "log10(labels per class)", "test accuracy (%)", series);
     }
@@ -110,23 +111,31 @@ public static class LabelEfficiency
                 double probeSum = 0, knnSum = 0;
                 foreach (var indices in draws)
                 {
-                    var idx = tensor(indices, device: device);
-                    var (f, y) = (fTrain.index_select(0, idx), yTrain.index_select(0, idx));
+                    using var draw = NewDisposeScope();
+                    // All labels: the subset is every row in order, so no copy is needed.
+                    var (f, y) = budget is null ? (fTrain, yTrain) : Subset(fTrain, yTrain, indices);
                     using (var probe = LinearProbe.Fit(f, y, train.Classes, options.Probe)) probeSum += probe.Accuracy(fTest, yTest);
-                    if (options.Knn) knnSum += Knn.Accuracy(f, y, fTest, yTest, k: Math.Min(20, indices.Length));
+                    if (options.Knn) knnSum += Knn.Accuracy(f, y, fTest, yTest); // Knn caps k = 20 at the subset size
                 }
                 int labels = draws[0].Length;
                 rows.Add(new(name, "linear probe", budget, labels, probeSum / draws.Count));
                 if (options.Knn) rows.Add(new(name, "kNN", budget, labels, knnSum / draws.Count));
                 if (options.FinetuneMethods?.Contains(name) == true)
                 {
-                    var idx = tensor(draws[0]);
-                    using var ft = Finetune.Fit(encoder, train.Images.index_select(0, idx.to(train.Images.device)), train.Labels.index_select(0, idx.to(train.Labels.device)), train.Classes, options.Finetune);
+                    using var subset = NewDisposeScope();
+                    var (images, labelsSubset) = budget is null ? (train.Images, train.Labels) : Subset(train.Images, train.Labels, draws[0]);
+                    using var ft = Finetune.Fit(encoder, images, labelsSubset, train.Classes, options.Finetune);
                     rows.Add(new(name, "finetune", budget, labels, ft.Accuracy(test.Images, yTest)));
                 }
             }
             progress.Report(++done, double.NaN, 1, force: true, extra: name);
         }
         return new LabelEfficiencyTable(rows);
+    }
+
+    private static (Tensor X, Tensor Y) Subset(Tensor x, Tensor y, long[] indices)
+    {
+        var idx = tensor(indices, device: x.device);
+        return (x.index_select(0, idx), y.index_select(0, idx.to(y.device)));
     }
 }

@@ -14,7 +14,8 @@ public static class StratifiedSampler
     /// <param name="seed">Same seed, same subset.</param>
     public static long[] Indices(Tensor labels, int? perClass, int seed)
     {
-        var y = labels.cpu().data<long>().ToArray();
+        using var host = labels.cpu();
+        var y = host.data<long>().ToArray();
         if (perClass is null) return Enumerable.Range(0, y.Length).Select(i => (long)i).ToArray();
         var rng = new Random(seed);
         var chosen = new List<long>();

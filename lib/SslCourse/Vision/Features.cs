@@ -18,16 +18,19 @@ public static class Features
         using var noGrad = no_grad();
         var wasTraining = encoder.training;
         encoder.eval();
-        var device = encoder.Device;
-        var parts = new List<Tensor>();
-        long n = images.shape[0];
-        for (long i = 0; i < n; i += batch)
+        try
         {
-            var x = images[(int)i..(int)Math.Min(n, i + batch)].to(device);
-            var f = encoder.forward(x);
-            parts.Add(toCpu ? f.cpu() : f);
+            var device = encoder.Device;
+            var parts = new List<Tensor>();
+            long n = images.shape[0];
+            for (long i = 0; i < n; i += batch)
+            {
+                using var step = NewDisposeScope(); // keep only each batch's features, not its moved input or device copy
+                var f = encoder.forward(images[(int)i..(int)Math.Min(n, i + batch)].to(device));
+                parts.Add((toCpu ? f.cpu() : f).MoveToOuterDisposeScope());
+            }
+            return cat(parts, 0).MoveToOuterDisposeScope();
         }
-        encoder.train(wasTraining);
-        return cat(parts, 0).MoveToOuterDisposeScope();
+        finally { encoder.train(wasTraining); }
     }
 }

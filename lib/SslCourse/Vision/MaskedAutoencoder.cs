@@ -74,9 +74,7 @@ public sealed class MaskedAutoencoder : Module<Tensor, Tensor>
         var full = cat([dec, filler], 1).gather(1, restore.unsqueeze(-1).expand(-1, -1, Config.DecoderDim)); // (B, L, Dd) in image order
         var h = decoder_norm.forward(decoder_blocks.forward(full + decoder_pos_embed));
         var prediction = decoder_pred.forward(h);                                  // (B, L, P)
-        var mask = ones(b, l, device: images.device);
-        mask[.., ..(int)keep] = zeros(b, keep, device: images.device);
-        mask = mask.gather(1, restore);                                            // 1 where hidden
+        var mask = restore.ge(keep).to(ScalarType.Float32);                       // (B, L) 1 where hidden: its rank in the shuffle is ≥ keep
         return new MaeOutput(prediction.MoveToOuterDisposeScope(), target.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }
 

@@ -19,12 +19,16 @@ public sealed class ProjectionHead : Module<Tensor, Tensor>
     /// <param name="outputDim">Projection size.</param>
     public ProjectionHead(int inputDim, int hiddenDim = 128, int outputDim = 64) : base("ProjectionHead")
     {
-        mlp = Sequential(Linear(inputDim, hiddenDim, hasBias: false), BatchNorm1d(hiddenDim), ReLU(), Linear(hiddenDim, outputDim));
+        mlp = Mlp(inputDim, hiddenDim, outputDim);
         RegisterComponents();
     }
 
     /// <summary>(N, D) → (N, outputDim).</summary>
     public override Tensor forward(Tensor h) => mlp.forward(h);
+
+    /// <summary>Linear (no bias) → BatchNorm → ReLU → Linear, the shape SimCLR's head and SimSiam's predictor share.</summary>
+    internal static Sequential Mlp(int inputDim, int hiddenDim, int outputDim) =>
+        Sequential(Linear(inputDim, hiddenDim, hasBias: false), BatchNorm1d(hiddenDim), ReLU(), Linear(hiddenDim, outputDim));
 }
 
 /// <summary>
@@ -40,7 +44,7 @@ public sealed class Predictor : Module<Tensor, Tensor>
     /// <param name="hiddenDim">Bottleneck width.</param>
     public Predictor(int dim = 64, int hiddenDim = 32) : base("Predictor")
     {
-        mlp = Sequential(Linear(dim, hiddenDim, hasBias: false), BatchNorm1d(hiddenDim), ReLU(), Linear(hiddenDim, dim));
+        mlp = ProjectionHead.Mlp(dim, hiddenDim, dim);
         RegisterComponents();
     }
 
