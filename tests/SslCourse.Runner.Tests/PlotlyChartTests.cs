@@ -28,8 +28,9 @@ public sealed class PlotlyChartTests : IDisposable
         var cells = Read(Path.Combine(outDir, "chart.ipynb"))["cells"]!.AsArray();
         var output = Assert.Single(cells[2]!["outputs"]!.AsArray(), o => (string?)o!["output_type"] == "execute_result")!;
         var html = Text(output["data"]!["text/html"]);
-        Assert.Contains("renderPlotly", html);
+        Assert.Contains("class=\"sslcourse-chart\"", html);
         Assert.Contains("\"two bars\"", html);
+        Assert.Contains("Plotly.newPlot", html);
     }
 
     public void Dispose() => _folder.Dispose();

@@ -63,7 +63,7 @@ public sealed class LabelEfficiencyTable(IReadOnlyList<LabelEfficiencyRow> rows)
     }
 
     /// <summary>Accuracy against labels per class (log scale), one line per method, for one evaluation.</summary>
-    public Plotly.NET.GenericChart Chart(string evaluation = "linear probe", string? title = null)
+    public Viz.Chart Chart(string evaluation = "linear probe", string? title = null)
     {
         var series = rows.Where(r => r.Evaluation == evaluation).GroupBy(r => r.Method).Select(g =>
         {

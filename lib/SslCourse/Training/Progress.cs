@@ -28,9 +28,11 @@ public sealed class Progress : IDisposable
         _total = total;
         _unit = unit;
         var headless = Environment.GetEnvironmentVariable("SSLCOURSE_HEADLESS") == "1";
-        if (!headless && KernelInvocationContext.Current is not null)
+        if (!headless && KernelInvocationContext.Current is { } context)
         {
-            _display = Kernel.display($"{name}: starting", "text/plain");
+            // context.Display, not Kernel.display: in .NET Interactive 1.0.712001 Kernel.display's handle sends its
+            // updates under another id than the one it displayed, so a front end appends instead of replacing.
+            _display = KernelInvocationContextExtensions.Display(context, $"{name}: starting", "text/plain");
             _interval = TimeSpan.FromMilliseconds(500);
         }
         else _interval = TimeSpan.FromSeconds(5);

@@ -1,9 +1,6 @@
-using Plotly.NET;
-using Plotly.NET.CSharp;
+using System.Text.Json.Nodes;
 using SslCourse.Training;
 using static TorchSharp.torch;
-using CChart = Plotly.NET.CSharp.Chart;
-using GenericChart = Plotly.NET.GenericChart;
 
 namespace SslCourse.Viz;
 
@@ -14,20 +11,26 @@ namespace SslCourse.Viz;
 public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y);
 
 /// <summary>
-/// Chart helpers. Each returns a Plotly.NET <see cref="GenericChart"/> and never displays it: a notebook cell
-/// shows it by making it the cell's last expression (the formatter is registered by Course.Init).
+/// Chart helpers. Each returns a <see cref="Chart"/> and never displays it: a notebook cell shows it by making it
+/// the cell's last expression (Course.Init registers its text/html formatter).
 /// </summary>
 public static class Charts
 {
     /// <summary>Several line series on one set of axes.</summary>
-    public static GenericChart Lines(string title, string xTitle, string yTitle, params Series[] series)
+    public static Chart Lines(string title, string xTitle, string yTitle, params Series[] series)
     {
-        var charts = series.Select(s => CChart.Line<double, double, string>(s.X, s.Y, Name: s.Name, ShowLegend: true));
-        return Style(CChart.Combine(charts), title, xTitle, yTitle);
+        foreach (var s in series)
+            if (s.X.Count != s.Y.Count) throw new ArgumentException($"series '{s.Name}' has {s.X.Count} x values and {s.Y.Count} y values", nameof(series));
+        var traces = series.Select(s => new JsonObject
+        {
+            ["type"] = "scatter", ["mode"] = "lines", ["name"] = s.Name, ["showlegend"] = true,
+            ["x"] = Numbers(s.X), ["y"] = Numbers(s.Y),
+        });
+        return new Chart(traces, Layout(title, xTitle, yTitle));
     }
 
     /// <summary>The training loss of one or more fits, plus any recorded metrics, with optional horizontal baselines.</summary>
-    public static GenericChart LossCurves(string title, IReadOnlyDictionary<string, History> fits, IReadOnlyDictionary<string, double>? baselines = null, bool includeMetrics = true)
+    public static Chart LossCurves(string title, IReadOnlyDictionary<string, History> fits, IReadOnlyDictionary<string, double>? baselines = null, bool includeMetrics = true)
     {
         var series = new List<Series>();
         foreach (var (name, h) in fits)
@@ -44,31 +47,47 @@ public static class Charts
     }
 
     /// <summary>The loss curve of one fit.</summary>
-    public static GenericChart LossCurve(History history, string title = "training loss", double? baseline = null, string baselineName = "baseline") =>
+    public static Chart LossCurve(History history, string title = "training loss", double? baseline = null, string baselineName = "baseline") =>
         LossCurves(title, new Dictionary<string, History> { ["train"] = history },
             baseline is null ? null : new Dictionary<string, double> { [baselineName] = baseline.Value });
 
     /// <summary>A bar chart of named values.</summary>
-    public static GenericChart Bars(string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, string yTitle = "")
-    {
-        var chart = CChart.Column<double, string, string>(values, Keys: labels.ToArray());
-        return Style(chart, title, "", yTitle);
-    }
+    public static Chart Bars(string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, string yTitle = "") =>
+        GroupedBars(title, labels, new Dictionary<string, IReadOnlyList<double>> { [""] = values }, yTitle);
 
     /// <summary>Grouped bars: one group per label, one bar per series.</summary>
-    public static GenericChart GroupedBars(string title, IReadOnlyList<string> labels, IReadOnlyDictionary<string, IReadOnlyList<double>> series, string yTitle = "")
+    public static Chart GroupedBars(string title, IReadOnlyList<string> labels, IReadOnlyDictionary<string, IReadOnlyList<double>> series, string yTitle = "")
     {
-        var charts = series.Select(kv => CChart.Column<double, string, string>(kv.Value, Keys: labels.ToArray(), Name: kv.Key, ShowLegend: true));
-        return Style(CChart.Combine(charts), title, "", yTitle);
+        foreach (var (name, values) in series)
+            if (values.Count != labels.Count) throw new ArgumentException($"bar series '{name}' has {values.Count} values for {labels.Count} labels", nameof(series));
+        var traces = series.Select(kv => new JsonObject
+        {
+            ["type"] = "bar", ["name"] = kv.Key, ["showlegend"] = series.Count > 1,
+            ["x"] = Strings(labels), ["y"] = Numbers(kv.Value),
+        });
+        var layout = Layout(title, "", yTitle);
+        layout["barmode"] = "group";
+        return new Chart(traces, layout);
     }
 
     /// <summary>A heatmap of <paramref name="z"/> (rows × columns), e.g. attention weights.</summary>
-    public static GenericChart Heatmap(string title, double[][] z, IReadOnlyList<string>? xLabels = null, IReadOnlyList<string>? yLabels = null, bool reverseY = true)
+    public static Chart Heatmap(string title, double[][] z, IReadOnlyList<string>? xLabels = null, IReadOnlyList<string>? yLabels = null, bool reverseY = true)
     {
-        var x = xLabels ?? Enumerable.Range(0, z.Length == 0 ? 0 : z[0].Length).Select(i => i.ToString()).ToList();
+        var columns = z.Length == 0 ? 0 : z[0].Length;
+        if (z.Any(row => row.Length != columns)) throw new ArgumentException("heatmap rows differ in length", nameof(z));
+        var x = xLabels ?? Enumerable.Range(0, columns).Select(i => i.ToString()).ToList();
         var y = yLabels ?? Enumerable.Range(0, z.Length).Select(i => i.ToString()).ToList();
-        var chart = CChart.Heatmap<double, string, string, string>(z, X: x.ToArray(), Y: y.ToArray(), ReverseYAxis: reverseY);
-        return Style(chart, title, "", "");
+        var trace = new JsonObject
+        {
+            ["type"] = "heatmap", ["x"] = Strings(x), ["y"] = Strings(y),
+            ["z"] = new JsonArray(z.Select(row => (JsonNode)Numbers(row)).ToArray()),
+        };
+        var layout = Layout(title, "", "");
+        // Categorical axes keep the labels' order (a row label "10" would otherwise sort numerically).
+        layout["xaxis"]!["type"] = "category";
+        layout["yaxis"]!["type"] = "category";
+        if (reverseY) layout["yaxis"]!["autorange"] = "reversed";
+        return new Chart([trace], layout);
     }
 
     /// <summary>2-D points coloured by class (e.g. PCA or t-SNE of embeddings).</summary>
@@ -76,48 +95,72 @@ public static class Charts
     /// <param name="points">N × 2 coordinates.</param>
     /// <param name="labels">N class indices.</param>
     /// <param name="classNames">Name per class index.</param>
-    public static GenericChart Scatter(string title, float[,] points, IReadOnlyList<long> labels, IReadOnlyList<string> classNames)
+    public static Chart Scatter(string title, float[,] points, IReadOnlyList<long> labels, IReadOnlyList<string> classNames)
     {
-        var charts = new List<GenericChart>();
+        if (points.GetLength(0) != labels.Count || points.GetLength(1) != 2)
+            throw new ArgumentException($"Scatter expects N × 2 points for {labels.Count} labels, got {points.GetLength(0)} × {points.GetLength(1)}", nameof(points));
+        var traces = new List<JsonObject>();
         for (int c = 0; c < classNames.Count; c++)
         {
             var idx = Enumerable.Range(0, labels.Count).Where(i => labels[i] == c).ToList();
             if (idx.Count == 0) continue;
-            charts.Add(CChart.Point<double, double, string>(idx.Select(i => (double)points[i, 0]), idx.Select(i => (double)points[i, 1]), Name: classNames[c], ShowLegend: true));
+            traces.Add(new JsonObject
+            {
+                ["type"] = "scatter", ["mode"] = "markers", ["name"] = classNames[c], ["showlegend"] = true,
+                ["x"] = Numbers(idx.Select(i => (double)points[i, 0])), ["y"] = Numbers(idx.Select(i => (double)points[i, 1])),
+            });
         }
-        return Style(CChart.Combine(charts), title, "", "");
+        return new Chart(traces, Layout(title, "", ""));
     }
 
     /// <summary>
-    /// Images laid out in a grid as one picture. <paramref name="images"/> is (N, C, H, W) with values in [0, 1]
-    /// (C = 1 grey or 3 colour), on any device.
+    /// Images laid out in a grid as one picture (a PNG inside the figure). <paramref name="images"/> is
+    /// (N, C, H, W) with values in [0, 1] (C = 1 grey or 3 colour), on any device.
     /// </summary>
-    public static GenericChart ImageGrid(string title, Tensor images, int columns, int pad = 2)
+    public static Chart ImageGrid(string title, Tensor images, int columns, int pad = 2)
     {
-        using var scope = NewDisposeScope();
         if (images.dim() != 4) throw new ArgumentException($"ImageGrid expects (N, C, H, W), got {images.dim()} dimensions", nameof(images));
-        var x = images.detach().cpu().to(ScalarType.Float32).clamp(0, 1);
-        int n = (int)x.shape[0], c = (int)x.shape[1], h = (int)x.shape[2], w = (int)x.shape[3];
-        int rows = (n + columns - 1) / columns;
-        var mosaic = ones(c, rows * (h + pad) + pad, columns * (w + pad) + pad);
-        for (int i = 0; i < n; i++)
+        if (images.shape[1] is not (1 or 3)) throw new ArgumentException($"ImageGrid expects 1 or 3 channels, got {images.shape[1]}", nameof(images));
+        if (columns <= 0) throw new ArgumentOutOfRangeException(nameof(columns), $"columns must be positive, got {columns}");
+        byte[] rgb;
+        int H, W;
+        using (NewDisposeScope())
         {
-            int r = i / columns, col = i % columns;
-            mosaic[.., (r * (h + pad) + pad)..(r * (h + pad) + pad + h), (col * (w + pad) + pad)..(col * (w + pad) + pad + w)] = x[i];
+            var x = images.detach().to(ScalarType.Float32).clamp(0, 1);
+            int n = (int)x.shape[0], h = (int)x.shape[2], w = (int)x.shape[3];
+            int rows = (n + columns - 1) / columns;
+            var mosaic = ones(3, rows * (h + pad) + pad, columns * (w + pad) + pad, device: x.device);
+            for (int i = 0; i < n; i++)
+            {
+                int r = i / columns, col = i % columns;
+                mosaic[.., (r * (h + pad) + pad)..(r * (h + pad) + pad + h), (col * (w + pad) + pad)..(col * (w + pad) + pad + w)] = x[i].expand(3, h, w);
+            }
+            var pixels = (mosaic * 255).round().to(ScalarType.Byte).permute(1, 2, 0).contiguous().cpu();
+            H = (int)pixels.shape[0];
+            W = (int)pixels.shape[1];
+            rgb = pixels.data<byte>().ToArray();
         }
-        var pixels = (mosaic * 255).round().to(ScalarType.Int32).permute(1, 2, 0).contiguous();
-        int H = (int)pixels.shape[0], W = (int)pixels.shape[1];
-        var data = pixels.data<int>().ToArray();
-        var rgb = Enumerable.Range(0, H).Select(yy => Enumerable.Range(0, W).Select(xx =>
+        var trace = new JsonObject { ["type"] = "image", ["source"] = Png.DataUri(rgb, W, H) };
+        var layout = Layout(title, "", "");
+        foreach (var axis in new[] { "xaxis", "yaxis" })
         {
-            int o = (yy * W + xx) * c;
-            return c == 1 ? (IEnumerable<int>)new[] { data[o], data[o], data[o] } : new[] { data[o], data[o + 1], data[o + 2] };
-        })).ToList();
-        var chart = CChart.Image<string>(Z: rgb);
+            layout[axis]!["showticklabels"] = false;
+            layout[axis]!["showgrid"] = false;
+        }
         var scale = Math.Max(1, 600 / Math.Max(W, H));
-        return Style(chart, title, "", "").WithSize(Math.Min(900, W * scale + 80), Math.Min(900, H * scale + 80));
+        return new Chart([trace], layout).WithSize(Math.Min(900, W * scale + 80), Math.Min(900, H * scale + 80));
     }
 
-    private static GenericChart Style(GenericChart chart, string title, string xTitle, string yTitle) =>
-        Plotly.NET.Chart.withTitle(title, null).Invoke(chart).WithXAxisStyle<double, double, string>(TitleText: xTitle).WithYAxisStyle<double, double, string>(TitleText: yTitle);
+    private static JsonObject Layout(string title, string xTitle, string yTitle) => new()
+    {
+        ["title"] = new JsonObject { ["text"] = title },
+        ["xaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = xTitle } },
+        ["yaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = yTitle } },
+    };
+
+    // JSON has no NaN or infinity: a missing point is null, which plotly.js draws as a gap.
+    private static JsonArray Numbers(IEnumerable<double> values) =>
+        new(values.Select(v => double.IsFinite(v) ? JsonValue.Create(v) : null).Select(v => (JsonNode?)v).ToArray());
+
+    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
 }

@@ -1,0 +1,141 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using SslCourse.Training;
+using SslCourse.Viz;
+using static TorchSharp.torch;
+
+namespace SslCourse.Tests.Viz;
+
+/// <summary>The course's Plotly figures: the JSON each helper writes, and the HTML that carries it.</summary>
+public sealed class ChartTests
+{
+    private static JsonObject Figure(Chart chart) => JsonNode.Parse(chart.ToJson())!.AsObject();
+
+    [Fact]
+    public void Lines_write_one_scatter_trace_per_series_with_titles()
+    {
+        var fig = Figure(Charts.Lines("t", "x axis", "y axis", new Series("a", [0, 1], [2, 3]), new Series("b", [0], [1])));
+        var data = fig["data"]!.AsArray();
+        Assert.Equal(2, data.Count);
+        Assert.Equal("scatter", (string?)data[0]!["type"]);
+        Assert.Equal("lines", (string?)data[0]!["mode"]);
+        Assert.Equal("a", (string?)data[0]!["name"]);
+        Assert.Equal([2.0, 3.0], data[0]!["y"]!.AsArray().Select(v => (double)v!));
+        Assert.Equal("t", (string?)fig["layout"]!["title"]!["text"]);
+        Assert.Equal("x axis", (string?)fig["layout"]!["xaxis"]!["title"]!["text"]);
+        Assert.Equal("y axis", (string?)fig["layout"]!["yaxis"]!["title"]!["text"]);
+    }
+
+    [Fact]
+    public void Non_finite_values_become_gaps_and_mismatched_series_are_refused()
+    {
+        var fig = Figure(Charts.Lines("t", "", "", new Series("a", [0, 1, 2], [1, double.NaN, double.PositiveInfinity])));
+        var y = fig["data"]![0]!["y"]!.AsArray();
+        Assert.NotNull(y[0]);
+        Assert.Null(y[1]);
+        Assert.Null(y[2]);
+        var e = Assert.Throws<ArgumentException>(() => Charts.Lines("t", "", "", new Series("short", [0, 1], [1])));
+        Assert.Contains("series 'short' has 2 x values and 1 y values", e.Message);
+    }
+
+    [Fact]
+    public void Loss_curves_add_metrics_and_flat_baselines()
+    {
+        var h = new History();
+        h.Steps.AddRange([1, 2]);
+        h.Loss.AddRange([2.0, 1.5]);
+        h.Add("val", 2, 1.7);
+        var data = Figure(Charts.LossCurve(h, "loss", baseline: 1.0, baselineName: "bigram"))["data"]!.AsArray();
+        Assert.Equal(["train loss", "val", "bigram"], data.Select(t => (string?)t!["name"]));
+        Assert.Equal([1.0, 1.0], data[2]!["y"]!.AsArray().Select(v => (double)v!));
+        Assert.Equal([0.0, 2.0], data[2]!["x"]!.AsArray().Select(v => (double)v!));
+    }
+
+    [Fact]
+    public void Grouped_bars_share_the_labels_and_group_in_the_layout()
+    {
+        var fig = Figure(Charts.GroupedBars("g", ["a", "b"], new Dictionary<string, IReadOnlyList<double>> { ["s1"] = [1, 2], ["s2"] = [3, 4] }));
+        Assert.Equal("group", (string?)fig["layout"]!["barmode"]);
+        Assert.All(fig["data"]!.AsArray(), t => Assert.Equal(["a", "b"], t!["x"]!.AsArray().Select(v => (string?)v)));
+        Assert.Throws<ArgumentException>(() => Charts.Bars("b", ["a", "b"], [1.0]));
+    }
+
+    [Fact]
+    public void Heatmap_keeps_label_order_and_refuses_ragged_rows()
+    {
+        var fig = Figure(Charts.Heatmap("h", [[1, 2], [3, 4]], ["10", "2"], ["q1", "q2"]));
+        Assert.Equal("category", (string?)fig["layout"]!["xaxis"]!["type"]);
+        Assert.Equal("reversed", (string?)fig["layout"]!["yaxis"]!["autorange"]);
+        Assert.Equal(4.0, (double)fig["data"]![0]!["z"]![1]![1]!);
+        var e = Assert.Throws<ArgumentException>(() => Charts.Heatmap("h", [[1, 2], [3]]));
+        Assert.Contains("heatmap rows differ in length", e.Message);
+    }
+
+    [Fact]
+    public void Scatter_has_one_trace_per_class_present()
+    {
+        var points = new float[,] { { 0, 0 }, { 1, 1 }, { 2, 2 } };
+        var data = Figure(Charts.Scatter("s", points, [0, 2, 2], ["zero", "one", "two"]))["data"]!.AsArray();
+        Assert.Equal(["zero", "two"], data.Select(t => (string?)t!["name"]));
+        Assert.Equal(2, data[1]!["x"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void Image_grid_is_a_png_whose_pixels_are_the_images()
+    {
+        using var scope = NewDisposeScope();
+        // Two 2×3 grey images: 0 and 1; columns 2, no padding → a 2×6 picture.
+        var images = cat([zeros(1, 1, 2, 3), ones(1, 1, 2, 3)], 0);
+        var fig = Figure(Charts.ImageGrid("grid", images, columns: 2, pad: 0));
+        var source = (string)fig["data"]![0]!["source"]!;
+        Assert.StartsWith("data:image/png;base64,", source);
+        var (width, height, rgb) = DecodePng(Convert.FromBase64String(source["data:image/png;base64,".Length..]));
+        Assert.Equal((6, 2), (width, height));
+        Assert.Equal(0, rgb[0]);                   // first pixel: image 0
+        Assert.Equal(255, rgb[(0 * 6 + 3) * 3]);   // fourth pixel of row 0: image 1
+        Assert.Equal(255, rgb[(1 * 6 + 5) * 3 + 2]);
+    }
+
+    [Fact]
+    public void Html_carries_the_figure_and_cannot_be_closed_by_a_title()
+    {
+        var html = Charts.Bars("</script><b>x</b>", ["a"], [1.0]).WithSize(300, 200).ToHtml();
+        Assert.Contains("class=\"sslcourse-chart\"", html);
+        Assert.Contains("Plotly.newPlot", html);
+        Assert.Contains(Chart.PlotlyJsUrl, html);
+        // The JSON block ends at the first "</script>": a title that closed it early would not parse back.
+        var json = html[(html.IndexOf("-figure\">", StringComparison.Ordinal) + 9)..html.IndexOf("</script>", StringComparison.Ordinal)];
+        var fig = JsonNode.Parse(json)!;
+        Assert.Equal("</script><b>x</b>", (string?)fig["layout"]!["title"]!["text"]);
+        Assert.Equal(300, (int)fig["layout"]!["width"]!);
+    }
+
+    private static (int Width, int Height, byte[] Rgb) DecodePng(byte[] png)
+    {
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+        int pos = 8, width = 0, height = 0;
+        using var idat = new MemoryStream();
+        while (pos < png.Length)
+        {
+            var length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(pos));
+            var type = System.Text.Encoding.ASCII.GetString(png, pos + 4, 4);
+            var body = png.AsSpan(pos + 8, length);
+            if (type == "IHDR") (width, height) = (BinaryPrimitives.ReadInt32BigEndian(body), BinaryPrimitives.ReadInt32BigEndian(body[4..]));
+            if (type == "IDAT") idat.Write(body);
+            pos += 12 + length;
+        }
+        idat.Position = 0;
+        using var z = new ZLibStream(idat, CompressionMode.Decompress);
+        using var raw = new MemoryStream();
+        z.CopyTo(raw);
+        var rows = raw.ToArray();
+        var rgb = new byte[width * height * 3];
+        for (int y = 0; y < height; y++)
+        {
+            Assert.Equal(0, rows[y * (width * 3 + 1)]);
+            Array.Copy(rows, y * (width * 3 + 1) + 1, rgb, y * width * 3, width * 3);
+        }
+        return (width, height, rgb);
+    }
+}
