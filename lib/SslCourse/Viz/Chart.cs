@@ -87,6 +87,34 @@ public sealed class Chart
             """;
     }
 
+    /// <summary>
+    /// Writes the chart as a standalone HTML page at <paramref name="path"/> and returns the full path. When the
+    /// course's bundled plotly.js (tools/site/node_modules) is found above the current folder, a copy goes next to
+    /// the page, so it opens offline; otherwise the page loads plotly.js from its CDN.
+    /// </summary>
+    public string SaveHtml(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        var local = Path.Combine(dir, "plotly.min.js");
+        if (!File.Exists(local) && BundledPlotly() is { } bundled) File.Copy(bundled, local);
+        var script = File.Exists(local) ? "<script src=\"plotly.min.js\"></script>\n" : "";
+        var title = System.Net.WebUtility.HtmlEncode(Title);
+        Runtime.AtomicFile.WriteAllText(full, $"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\n{script}</head>\n<body>\n{ToHtml()}\n</body></html>\n");
+        return full;
+    }
+
+    private static string? BundledPlotly()
+    {
+        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
+        {
+            var p = Path.Combine(d.FullName, "tools", "site", "node_modules", "plotly.js-dist-min", "plotly.min.js");
+            if (File.Exists(p)) return p;
+        }
+        return null;
+    }
+
     /// <summary>The title, for text-only displays.</summary>
     public override string ToString() => $"Chart \"{Title}\" ({TraceCount} traces)";
 
