@@ -82,7 +82,7 @@ internal static partial class AppWriter
 
             """);
         foreach (var t in types) app.Append('\n').Append(t).Append('\n');
-        return app.ToString();
+        return ScopeFixer.Fix(app.ToString());
     }
 
     /// <summary>Drops the notebook's <c>#r</c> of the course library (the app's <c>#:project</c> replaces it); other magics are refused.</summary>
