@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SslCourse.Runner;
 
 /// <summary>What a sandboxed notebook may see: its working folder read-write, some folders read-only, some variables.</summary>
@@ -15,10 +13,8 @@ public sealed record SandboxSpec(IReadOnlyList<string> Writable, IReadOnlyList<s
 /// </summary>
 internal static class Sandbox
 {
-    private static readonly Lazy<string?> Available = new(Probe);
-
     /// <summary>The usable bwrap executable, or null when it is missing or cannot create namespaces here.</summary>
-    public static string? Bwrap => Available.Value;
+    public static string? Bwrap => SslCourse.Grading.Bubblewrap.Path;
 
     /// <summary>The bwrap command line that runs <paramref name="command"/> in the sandbox.</summary>
     public static List<string> Wrap(IReadOnlyList<string> command, SandboxSpec spec, string workingDirectory, IReadOnlyDictionary<string, string> environment)
@@ -79,39 +75,5 @@ internal static class Sandbox
             return [];
         }
         return Directory.EnumerateFileSystemEntries("/dev", "nvidia*").Concat(Directory.Exists("/dev/dri") ? ["/dev/dri"] : []).Order(StringComparer.Ordinal).ToList();
-    }
-
-    private static string? Probe()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
-            .Select(d => Path.Combine(d, "bwrap")).FirstOrDefault(File.Exists) ?? (File.Exists("/usr/bin/bwrap") ? "/usr/bin/bwrap" : null);
-        if (path is null)
-        {
-            return null;
-        }
-        try
-        {
-            // Installed is not enough: unprivileged user namespaces may be disabled (some distributions, some containers).
-            var psi = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var arg in new[] { "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--proc", "/proc", "--dev", "/dev", "true" })
-            {
-                psi.ArgumentList.Add(arg);
-            }
-            using var p = Process.Start(psi)!;
-            if (!p.WaitForExit(TimeSpan.FromSeconds(10)))
-            {
-                p.Kill(entireProcessTree: true);
-                return null;
-            }
-            return p.ExitCode == 0 ? path : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
     }
 }
