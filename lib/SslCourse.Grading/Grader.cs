@@ -108,6 +108,10 @@ public sealed class Grader(INotebookExecutor executor)
                     notes.Add(Reports.OneLine(outcome.Error ?? "the notebook did not run"));
                     break;
                 }
+                if (executed.Metadata["sslcourse"]?["rejected_channel_lines"] is not null && !notes.Contains(ForgedNote))
+                {
+                    notes.Add(ForgedNote);
+                }
                 var fatal = executed.Cells.FirstOrDefault(c => CellOutcome.Status(c) is "timeout" or "crashed");
                 if (fatal is null)
                 {
@@ -183,6 +187,8 @@ public sealed class Grader(INotebookExecutor executor)
         }
         return new QuestionResult(q, 0, false, CellOutcome.Message(cell));
     }
+
+    private const string ForgedNote = "the notebook wrote forged results on the runner's results channel; they were ignored";
 
     /// <summary>A short, deterministic reason (no measured numbers) for the gradebook.</summary>
     private static string Category(string message) =>

@@ -92,6 +92,11 @@ public static class NotebookExecutor
             cell.Metadata["sslcourse"] = ChildSession.CellMetadata(r);
             cells.Add(r);
         }
+        if (live.Rejected > 0)
+        {
+            // Notebook code wrote lines that look like the runner's results but fail verification: worth a note.
+            executed.Metadata["sslcourse"] = new JsonObject { ["rejected_channel_lines"] = live.Rejected };
+        }
         string? error = null;
         var clean = run.KilledBecause is null && run.ExitCode is 0 or 1 or ChildSession.ExitCellTimeout && live.Phase == "done";
         if (!clean)

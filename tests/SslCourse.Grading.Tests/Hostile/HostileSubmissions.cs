@@ -197,13 +197,15 @@ internal static class HostileSubmissions
 
     /// <summary>Echoes a hidden-test line (as if it had found it) in its output and in an exception message.</summary>
     public static string Exfiltrate => $$"""
+        // Looks for the graded notebook (it holds the hidden tests) wherever a notebook's files could be.
         foreach (var dir in new[] { ".", "..", "../..", Path.GetTempPath() })
         {
             try
             {
-                foreach (var f in Directory.EnumerateFiles(dir, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MaxRecursionDepth = 4 }))
+                foreach (var f in Directory.EnumerateFiles(dir, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MaxRecursionDepth = 4 })
+                    .Where(f => f.EndsWith(".ipynb") || f.EndsWith(".json") || f.EndsWith(".dib") || f.EndsWith(".cs")).Take(500))
                 {
-                    try { if (new FileInfo(f).Length < 1_000_000 && File.ReadAllText(f).Contains("SENTINEL")) Console.WriteLine("LEAK file " + f + "\n" + File.ReadAllText(f)); } catch { }
+                    try { var info = new FileInfo(f); if (info.LinkTarget is null && info.Length < 1_000_000 && File.ReadAllText(f).Contains("SENTINEL")) Console.WriteLine("LEAK file " + f); } catch { }
                 }
             }
             catch { }

@@ -33,7 +33,7 @@ public sealed class HostileTests(HostileBatch batch, ITestOutputHelper output) :
         Assert.Contains("forged", batch.Outputs("c_forge_exit", "attack-0"));
         Assert.Equal("0", batch.Row("c_forge_exit")["total"]);
         Assert.Contains("not implemented yet", batch.Feedback("c_forge_exit"));
-        Assert.Contains("forged or corrupted line(s) on the results channel were ignored", batch.Log);
+        Assert.Contains("the notebook wrote forged results on the runner's results channel; they were ignored", batch.Row("c_forge_exit")["notes"]);
     }
 
     [Fact]
