@@ -8,6 +8,7 @@ namespace SslCourse.Runner.Tests;
 /// leaves processes running. Both keep their JUnit entries, the malformed notebook fails alone, and the leftover
 /// processes neither hold up the run nor survive it.
 /// </summary>
+[Collection("timed runs")]
 public sealed class ConcurrentRunTests : IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -19,18 +20,19 @@ public sealed class ConcurrentRunTests : IDisposable
         Write(folder, "a_good.ipynb", Code("Console.WriteLine(\"good\");"));
         File.WriteAllText(Path.Combine(folder, "b_broken.ipynb"), "{ not json");
         var messy = Write(_temp.Path, "messy.ipynb",
-            Code("System.Diagnostics.Process.Start(\"sh\", new[] { \"-c\", \"sleep 60; : RUNNER-LEFTOVER-MARK\" });\n"
-                 + "System.Diagnostics.Process.Start(\"setsid\", new[] { \"-f\", \"sh\", \"-c\", \"sleep 60; : RUNNER-LEFTOVER-MARK\" });"));
+            Code("System.Diagnostics.Process.Start(\"sh\", new[] { \"-c\", \"sleep 90; : RUNNER-LEFTOVER-MARK\" });\n"
+                 + "System.Diagnostics.Process.Start(\"setsid\", new[] { \"-f\", \"sh\", \"-c\", \"sleep 90; : RUNNER-LEFTOVER-MARK\" });"));
         var outDir = _temp.File("out");
         var folderRun = Task.Run(() => RunnerProcess.Run("run", folder, "--out", outDir));
-        var messyRun = Task.Run(() => RunnerProcess.Run("run", messy, "--out", outDir, "--timeout", "15"));
+        var messyRun = Task.Run(() => RunnerProcess.Run("run", messy, "--out", outDir, "--timeout", "60"));
         var (a, b) = (await folderRun, await messyRun);
 
         Assert.True(a.ExitCode == 1, a.Stdout + a.Stderr);
         Assert.Contains("PASS a_good.ipynb", a.Stdout);
         Assert.Contains("FAIL b_broken.ipynb not runnable:", a.Stdout);
         Assert.True(b.ExitCode == 0, b.Stdout + b.Stderr);
-        Assert.True(b.Elapsed < TimeSpan.FromSeconds(14), $"the run waited for its leftover processes: {b.Elapsed}");
+        // Before the fix the run waited for the leftovers' pipes: 90 s, past its own 60 s timeout.
+        Assert.True(b.Elapsed < TimeSpan.FromSeconds(45), $"the run waited for its leftover processes: {b.Elapsed}");
         var names = XDocument.Load(Path.Combine(outDir, "junit.xml")).Root!.Elements("testcase").Select(t => (string?)t.Attribute("name")).Order();
         Assert.Equal(["a_good.ipynb", "b_broken.ipynb", "messy.ipynb"], names);
         var survivors = Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _))
