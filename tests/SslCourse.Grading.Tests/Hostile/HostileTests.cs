@@ -134,6 +134,8 @@ public sealed class HostileTests(HostileBatch batch, ITestOutputHelper output) :
         Assert.Contains("[hidden test]", batch.Outputs("m_exfiltrate", "attack-0"));
         Assert.DoesNotContain("LEAK file", batch.Outputs("m_exfiltrate", "attack-0"));
         var master = MasterNotebook.Load(batch.Master);
+        var hidden = master.Doc.Cells.SelectMany(c => Regions.Parse(c.Source)).Where(l => l.Kind == LineKind.Hidden).Select(l => l.Text).ToList();
+        Assert.Equal(4, hidden.Count);
         foreach (var name in HostileBatch.Names)
         {
             var path = Path.Combine(batch.Out, "executed", name + ".ipynb");
@@ -141,7 +143,8 @@ public sealed class HostileTests(HostileBatch batch, ITestOutputHelper output) :
             Assert.DoesNotContain(HostileSubmissions.Sentinel, text);
             Assert.DoesNotContain("BEGIN HIDDEN", text);
             Assert.DoesNotContain(CheckHardening.SealPrefix, text);
-            Assert.Null(LeakCheck.Find(master, Notebooks.NotebookDocument.Load(path)));
+            var shown = AllText(Notebooks.NotebookDocument.Load(path));
+            Assert.All(hidden, line => Assert.DoesNotContain(line, shown));
             var cells = JsonNode.Parse(text)!["cells"]!.AsArray();
             Assert.Equal(Regions.WithoutHidden(HostileSubmissions.MasterCells().Single(c => (string?)c["id"] == "q4-check")["source"]!.GetValue<string>()),
                 Notebooks.NotebookDocument.JoinText(cells.Single(c => (string?)c!["id"] == "q4-check")!["source"]));
@@ -151,6 +154,19 @@ public sealed class HostileTests(HostileBatch batch, ITestOutputHelper output) :
         Assert.DoesNotContain(HostileSubmissions.Sentinel, batch.Gradebook + File.ReadAllText(Path.Combine(batch.Out, "junit.xml")));
         // The feedback still says which hidden check failed, in the instructor's words around the redaction.
         Assert.Contains("InvalidOperationException", batch.Feedback("m_exfiltrate"));
+    }
+
+    /// <summary>Every source and every string in every output of a notebook, unescaped.</summary>
+    private static string AllText(Notebooks.NotebookDocument doc)
+    {
+        static IEnumerable<string> Strings(JsonNode? n) => n switch
+        {
+            JsonObject o => o.SelectMany(kv => Strings(kv.Value)),
+            JsonArray a => a.SelectMany(Strings),
+            JsonValue v when v.TryGetValue<string>(out var s) => [s],
+            _ => [],
+        };
+        return string.Join("\n", doc.Cells.SelectMany(c => Strings(c.Outputs).Prepend(c.Source)));
     }
 
     private static int Count(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
