@@ -251,6 +251,12 @@ internal static class ChildProcess
             }
             env["HOME"] = "/tmp";
             env["TMPDIR"] = "/tmp";
+            // HOME moved, so name the (read-only) package folder the library looks for TorchSharp's natives in.
+            var packages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            if (!env.ContainsKey("NUGET_PACKAGES") && Directory.Exists(packages))
+            {
+                env["NUGET_PACKAGES"] = packages;
+            }
         }
         // Library code may check SSLCOURSE_HEADLESS to skip interactive-only behaviour.
         env["SSLCOURSE_HEADLESS"] = "1";

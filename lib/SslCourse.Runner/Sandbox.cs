@@ -49,6 +49,14 @@ internal static class Sandbox
         {
             readOnly.Add(Path.Combine(home, ".nuget", "packages"));
         }
+        if (Environment.GetEnvironmentVariable("SSLCOURSE_LIBTORCH") is { Length: > 0 } libtorch && spec.AllowedEnvironment.Contains("SSLCOURSE_LIBTORCH"))
+        {
+            readOnly.Add(File.Exists(libtorch) ? Path.GetDirectoryName(Path.GetFullPath(libtorch))! : libtorch);
+        }
+        if (Environment.GetEnvironmentVariable("SSLCOURSE_DATA") is { Length: > 0 } data && spec.AllowedEnvironment.Contains("SSLCOURSE_DATA"))
+        {
+            readOnly.Add(data);
+        }
         readOnly.AddRange(spec.ReadOnly);
         foreach (var dir in readOnly.Select(d => Path.GetFullPath(d).TrimEnd('/')).Distinct(StringComparer.Ordinal).Where(Directory.Exists))
         {
