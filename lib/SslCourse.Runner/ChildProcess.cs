@@ -111,27 +111,22 @@ internal static class ChildProcess
                 // The child died before reading its input; its exit code tells why.
             }
         }, CancellationToken.None);
-        var readOut = Task.Run(async () =>
+        // Lines are bounded: notebook code may write gigabytes without a newline to its raw stdout or stderr, and this
+        // process, outside the notebook's memory limit, must not hold them. A channel line is at most a cell's capped
+        // outputs, JSON-escaped.
+        var maxChannelLine = (int)Math.Min(int.MaxValue / 2, 8 * options.MaxCellOutputBytes + (1 << 20));
+        var readOut = BoundedLines.ReadAsync(process.StandardOutput, maxChannelLine, line =>
         {
-            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            if (line.StartsWith(ResultChannel.Prefix, StringComparison.Ordinal))
             {
-                if (line.StartsWith(ResultChannel.Prefix, StringComparison.Ordinal))
-                {
-                    live.Accept(channel.Verify(line), FirstLine);
-                }
-                else if (line.Length > 0)
-                {
-                    Relay(line);
-                }
+                live.Accept(channel.Verify(line), FirstLine);
             }
-        }, CancellationToken.None);
-        var readErr = Task.Run(async () =>
-        {
-            while (await process.StandardError.ReadLineAsync() is { } line)
+            else if (line.Length > 0)
             {
                 Relay(line);
             }
-        }, CancellationToken.None);
+        }, () => live.Accept(null, FirstLine));
+        var readErr = BoundedLines.ReadAsync(process.StandardError, 16 * 1024, Relay, () => Relay("(an over-long line of output was dropped)"));
 
         var deadline = Stopwatch.StartNew();
         string? killed = null;
