@@ -121,6 +121,10 @@ internal static class ChildProcess
             {
                 live.Accept(channel.Verify(line), FirstLine);
             }
+            else if (line.StartsWith(ResultChannel.ExitPrefix, StringComparison.Ordinal))
+            {
+                live.AcceptExitReport(line[ResultChannel.ExitPrefix.Length..]);
+            }
             else if (line.Length > 0)
             {
                 Relay(line);

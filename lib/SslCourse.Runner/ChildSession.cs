@@ -37,17 +37,10 @@ internal static class ChildSession
             }
         }
 
-        CellOutputRecorder? running = null;
-        int? current = null;
-        var finished = false;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            // Environment.Exit inside a cell: report what that cell printed before it ended the process.
-            if (!finished && running is { } r && current is { } i)
-            {
-                Send(new JsonObject { ["k"] = "exited", ["i"] = i, ["outputs"] = r.Snapshot() });
-            }
-        };
+        // The exit hook sees only this report and the raw pipe, never the channel's key: a hook's delegate is
+        // reachable by reflection from notebook code, and the key must not be.
+        var report = new ExitReport();
+        RegisterExitHook(report, results, gate);
 
         Directory.SetCurrentDirectory(a.WorkingDirectory);
         var clock = Stopwatch.StartNew();
@@ -67,8 +60,8 @@ internal static class ChildSession
             }
             var recorder = new CellOutputRecorder(++count, a.MaxCellOutputBytes);
             Send(new JsonObject { ["k"] = "begin", ["i"] = i, ["n"] = count });
-            running = recorder;
-            current = i;
+            report.Running = recorder;
+            report.Current = i;
             var sw = Stopwatch.StartNew();
             var ok = await host.RunAsync(cell.Source, recorder, a.CellTimeout);
             var seconds = sw.Elapsed.TotalSeconds;
@@ -86,8 +79,8 @@ internal static class ChildSession
                 Error = status == CellStatus.Ok ? null : recorder.Error ?? "cell failed",
                 OutputTruncated = recorder.Truncated,
             };
-            running = null;
-            current = null;
+            report.Running = null;
+            report.Current = null;
             Send(new JsonObject
             {
                 ["k"] = "cell",
@@ -104,7 +97,7 @@ internal static class ChildSession
             if (status == CellStatus.Timeout)
             {
                 // The runaway submission may never return, so leave without waiting for it.
-                finished = true;
+                report.Finished = true;
                 Send(new JsonObject { ["k"] = "done" });
                 Environment.Exit(ExitCellTimeout);
             }
@@ -113,9 +106,38 @@ internal static class ChildSession
                 break;
             }
         }
-        finished = true;
+        report.Finished = true;
         Send(new JsonObject { ["k"] = "done" });
         return anyFailed ? 1 : 0;
+    }
+
+    /// <summary>What the exit hook needs to know about the cell that is running.</summary>
+    private sealed class ExitReport
+    {
+        public volatile CellOutputRecorder? Running;
+        public volatile bool Finished;
+        public int? Current;
+    }
+
+    /// <summary>
+    /// Environment.Exit inside a cell: report, unsigned, what that cell printed before it ended the process. The parent
+    /// uses it only as the outputs of the cell it already knows is running, which it marks crashed whatever it says.
+    /// </summary>
+    private static void RegisterExitHook(ExitReport report, Stream results, Lock gate)
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (!report.Finished && report.Running is { } r && report.Current is { } i)
+            {
+                var message = new JsonObject { ["k"] = "exited", ["i"] = i, ["outputs"] = r.Snapshot() };
+                var bytes = Encoding.UTF8.GetBytes("\n" + ResultChannel.ExitPrefix + message.ToJsonString() + "\n");
+                lock (gate)
+                {
+                    results.Write(bytes);
+                    results.Flush();
+                }
+            }
+        };
     }
 
     /// <summary>Per-cell metadata the runner adds (papermill keeps the same facts under <c>papermill</c>).</summary>

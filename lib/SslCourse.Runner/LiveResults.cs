@@ -36,6 +36,29 @@ internal sealed class LiveResults
     /// <summary>Lines that looked like channel messages but failed verification (forged, replayed, corrupted).</summary>
     public int Rejected { get; private set; }
 
+    /// <summary>
+    /// The child's unsigned exit report: kept only as the outputs of the cell that was running (which is marked
+    /// crashed anyway), and only once. Notebook code could forge it; it can change no verdict.
+    /// </summary>
+    public void AcceptExitReport(string json)
+    {
+        lock (_gate)
+        {
+            try
+            {
+                if (ExitedOutputs is null && JsonNode.Parse(json) is JsonObject m && (int?)m["i"] is { } i && i == CurrentCell && m["outputs"] is JsonArray outputs)
+                {
+                    ExitedOutputs = outputs;
+                    Phase = Phase == "done" ? Phase : "exited";
+                }
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+            {
+                Rejected++;
+            }
+        }
+    }
+
     public void Accept(JsonObject? m, Func<int, string> firstLine)
     {
         lock (_gate)
@@ -68,10 +91,6 @@ internal sealed class LiveResults
                         OutputTruncated = (bool?)m["truncated"] ?? false,
                     }, m["outputs"] as JsonArray ?? [], (int?)m["n"] ?? 0));
                     CurrentCell = null;
-                    break;
-                case "exited" when i == CurrentCell:
-                    ExitedOutputs = m["outputs"] as JsonArray;
-                    Phase = "exited";
                     break;
                 case "done":
                     Phase = "done";

@@ -16,6 +16,9 @@ internal sealed class ResultChannel
     /// <summary>Prefix of every channel line; other stdout lines are relayed as plain output.</summary>
     public const string Prefix = "@@sslcourse ";
 
+    /// <summary>Prefix of the child's unsigned exit report (outputs of the cell that ended the process; never a verdict).</summary>
+    public const string ExitPrefix = "@@sslcourse-exit ";
+
     private readonly HMACSHA256 _mac;
     private readonly Lock _gate = new();
     private long _sequence;
