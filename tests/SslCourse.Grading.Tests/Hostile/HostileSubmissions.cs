@@ -146,6 +146,11 @@ internal static class HostileSubmissions
             return null;
         }
         Probe("master", () => File.ReadAllText(@"{{master}}"));
+        Probe("master through the library's links", () =>
+        {
+            var link = new FileInfo("../lib/SslCourse/bin/course/SslCourse.dll").LinkTarget ?? throw new IOException("no link");
+            return File.ReadAllText(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(link)!, "../../../../notebooks/m.ipynb")));
+        });
         Probe("other submission", () => File.ReadAllText(@"{{other}}"));
         Probe("other learner's executed notebook", () => File.ReadAllText(@"{{Path.Combine(outDir, "executed", "a_honest.ipynb")}}"));
         Probe("gradebook folder", () => string.Join(",", Directory.GetFileSystemEntries(@"{{outDir}}")));

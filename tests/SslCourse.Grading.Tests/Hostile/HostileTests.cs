@@ -75,7 +75,7 @@ public sealed class HostileTests(HostileBatch batch, ITestOutputHelper output) :
         var text = batch.Outputs("g_snoop", "attack-0");
         output.WriteLine(text);
         Assert.DoesNotContain("LEAK", text);
-        Assert.Equal(9, Count(text, "BLOCKED"));
+        Assert.Equal(10, Count(text, "BLOCKED"));
         Assert.Equal(0, batch.Connections);
         foreach (var file in Directory.EnumerateFiles(batch.Out, "*", SearchOption.AllDirectories))
         {
