@@ -15,6 +15,15 @@ public sealed class GradeOptions
     /// </summary>
     public int Retries { get; init; } = 2;
 
+    /// <summary>
+    /// Run each submission in the bubblewrap sandbox. On by default; <see cref="GradingCli"/> turns it off (with a
+    /// warning) only on a host without a working bubblewrap, or when asked to with <c>--no-sandbox</c>.
+    /// </summary>
+    public bool Sandbox { get; init; } = true;
+
+    /// <summary>Grade only submission K of every N (1-based K), e.g. (2, 4): the 2nd, 6th, 10th, … in name order.</summary>
+    public (int K, int N)? Shard { get; init; }
+
     /// <summary>Progress lines; null to discard.</summary>
     public TextWriter? Progress { get; init; }
 }

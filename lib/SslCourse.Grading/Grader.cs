@@ -23,6 +23,11 @@ public sealed class Grader(INotebookExecutor executor)
         ArgumentNullException.ThrowIfNull(options);
         var master = MasterNotebook.Load(masterPath);
         var submissions = FindSubmissions(submissionsDir, master);
+        if (options.Shard is { } shard)
+        {
+            // Every N-th in name order: shards stay balanced however names are spread.
+            submissions = submissions.Where((_, i) => i % shard.N == shard.K - 1).ToList();
+        }
         var results = new List<SubmissionResult>();
         foreach (var (name, path) in submissions)
         {
@@ -79,7 +84,12 @@ public sealed class Grader(INotebookExecutor executor)
         }
 
         var assembled = SubmissionAssembler.Assemble(master, submission);
+        var hardening = SubmissionHardening.Analyze(master, assembled);
         var notes = assembled.Notes.ToList();
+        foreach (var (q, names) in hardening.Shadowed)
+        {
+            notes.Add($"{q}: the notebook declares {string.Join(", ", names)}, which the check uses; scored 0");
+        }
         var doc = assembled.Doc;
         var skipped = new Dictionary<string, string>(StringComparer.Ordinal);
         NotebookDocument? executed = null;
@@ -88,12 +98,19 @@ public sealed class Grader(INotebookExecutor executor)
         {
             for (var attempt = 0; attempt <= options.Retries; attempt++)
             {
-                (executed, var outcome) = await work.RunAsync(executor, doc, Path.GetFileName(master.Path), options, progress: null, cancellationToken);
+                // Fresh seals every run: a seal printed in an earlier run proves nothing about this one.
+                var run = doc.Clone();
+                hardening.Seal(run, assembled.CheckCellIds);
+                (executed, var outcome) = await work.RunAsync(executor, run, Path.GetFileName(master.Path), options, progress: null, cancellationToken);
                 if (executed is null)
                 {
                     status = "error";
                     notes.Add(Reports.OneLine(outcome.Error ?? "the notebook did not run"));
                     break;
+                }
+                if (executed.Metadata["sslcourse"]?["rejected_channel_lines"] is not null && !notes.Contains(ForgedNote))
+                {
+                    notes.Add(ForgedNote);
                 }
                 var fatal = executed.Cells.FirstOrDefault(c => CellOutcome.Status(c) is "timeout" or "crashed");
                 if (fatal is null)
@@ -119,22 +136,28 @@ public sealed class Grader(INotebookExecutor executor)
             }
         }
 
-        var questions = master.Questions.Select(q => Score(q, assembled.CheckCellIds, executed, skipped)).ToList();
+        var questions = master.Questions.Select(q => Score(q, assembled.CheckCellIds, executed, skipped, hardening))
+            .Select(r => r.Message is null ? r : r with { Message = hardening.Redact(r.Message) }).ToList();
         if (executed is not null)
         {
+            hardening.Release(executed, assembled.CheckCellIds);
             Directory.CreateDirectory(Path.Combine(outDir, "executed"));
             executed.Save(Path.Combine(outDir, "executed", name + ".ipynb"));
         }
-        var result = new SubmissionResult(name, status, questions, notes, clock.Elapsed.TotalSeconds);
+        var result = new SubmissionResult(name, status, questions, notes.Select(hardening.Redact).ToList(), clock.Elapsed.TotalSeconds);
         Reports.WriteFeedback(outDir, master, result);
         return result;
     }
 
-    internal static QuestionResult Score(Question q, IReadOnlyDictionary<string, string> checkIds, NotebookDocument? executed, Dictionary<string, string> skipped)
+    internal static QuestionResult Score(Question q, IReadOnlyDictionary<string, string> checkIds, NotebookDocument? executed, Dictionary<string, string> skipped, SubmissionHardening? hardening = null)
     {
         if (q.Manual)
         {
             return new QuestionResult(q, null, false, "graded by hand");
+        }
+        if (hardening?.Shadowed.TryGetValue(q.Id, out var names) == true)
+        {
+            return new QuestionResult(q, 0, false, $"your notebook declares {string.Join(", ", names.Select(n => $"`{n}`"))}, which this check uses from the course or .NET; the check cannot be trusted with it, so it scores 0. Rename your declaration.");
         }
         if (executed is null)
         {
@@ -147,6 +170,10 @@ public sealed class Grader(INotebookExecutor executor)
         }
         var cell = executed.Cells.FirstOrDefault(c => c.Id == id);
         var status = cell is null ? null : CellOutcome.Status(cell);
+        if (status == "ok" && hardening is not null && !hardening.IsSealed(q.Id, cell!))
+        {
+            return new QuestionResult(q, 0, false, "the check did not run to its end: code in the notebook interfered with the kernel (the check's completion was not observed).");
+        }
         if (status == "ok")
         {
             return new QuestionResult(q, q.Points, true, null);
@@ -160,6 +187,8 @@ public sealed class Grader(INotebookExecutor executor)
         }
         return new QuestionResult(q, 0, false, CellOutcome.Message(cell));
     }
+
+    private const string ForgedNote = "the notebook wrote forged results on the runner's results channel; they were ignored";
 
     /// <summary>A short, deterministic reason (no measured numbers) for the gradebook.</summary>
     private static string Category(string message) =>

@@ -11,13 +11,14 @@ namespace SslCourse.Grading;
 public static class GradingCli
 {
     /// <summary>The verbs this class handles.</summary>
-    public static readonly IReadOnlyList<string> Verbs = ["release", "validate", "grade"];
+    public static readonly IReadOnlyList<string> Verbs = ["release", "validate", "grade", "merge"];
 
     /// <summary>Usage lines for the tool's help.</summary>
     public const string Usage =
         "sslcourse release MASTER... --out DIR\n" +
         "sslcourse validate NOTEBOOK [--param NAME=VALUE]... [LIMITS]\n" +
-        "sslcourse grade --master MASTER --submissions DIR --out DIR [--param NAME=VALUE]... [--retries N] [--allow-env NAME]... [LIMITS]\n" +
+        "sslcourse grade --master MASTER --submissions DIR --out DIR [--param NAME=VALUE]... [--retries N] [--allow-env NAME]... [--shard K/N] [--sandbox|--no-sandbox] [LIMITS]\n" +
+        "sslcourse merge SHARD_OUT... --out DIR\n" +
         "LIMITS: [--cell-timeout S] [--timeout S] [--memory-limit MB] [--max-cell-output BYTES]";
 
     /// <summary>Runs one verb.</summary>
@@ -58,12 +59,30 @@ public static class GradingCli
                     {
                         throw new NotebookFormatException("grade", "usage: sslcourse grade --master MASTER --submissions DIR --out DIR");
                     }
-                    var results = await new Grader(executor).GradeAsync(a.Master, a.Submissions, a.Out, a.Options(stderr, a.Retries), cancellationToken);
+                    var options = a.Options(stderr, a.Retries);
+                    if (a.SandboxMode == true && Bubblewrap.Path is null)
+                    {
+                        throw new NotebookFormatException("--sandbox", "bubblewrap (bwrap) is missing or cannot create namespaces on this host (apt-get install bubblewrap)");
+                    }
+                    if (a.SandboxMode is null && Bubblewrap.Path is null)
+                    {
+                        stderr.WriteLine("sslcourse: warning: bubblewrap (bwrap) is not usable on this host; grading WITHOUT the sandbox. This is weaker: "
+                                         + "submissions can read what the grading user can read, reach the network and see other processes (docs/instructors.md, \"What the sandbox guarantees\").");
+                    }
+                    var results = await new Grader(executor).GradeAsync(a.Master, a.Submissions, a.Out, options, cancellationToken);
                     foreach (var r in results)
                     {
                         stdout.WriteLine($"{r.Name}: {Reports.Points(r.Total)}/{Reports.Points(r.Max)} {r.Status}");
                     }
                     stdout.WriteLine($"graded {results.Count} submissions → {Path.Combine(a.Out, "grades.csv")}");
+                    return 0;
+                case "merge":
+                    if (a.Paths.Count == 0 || a.Out is null)
+                    {
+                        throw new NotebookFormatException("merge", "usage: sslcourse merge SHARD_OUT... --out DIR");
+                    }
+                    var rows = ShardMerge.Merge(a.Paths, a.Out);
+                    stdout.WriteLine($"merged {a.Paths.Count} shards, {rows} submissions → {Path.Combine(a.Out, "grades.csv")}");
                     return 0;
                 default:
                     throw new NotebookFormatException(verb, "unknown verb");
@@ -85,6 +104,8 @@ public static class GradingCli
         public List<KeyValuePair<string, string>> Parameters { get; } = [];
         public List<string> AllowEnv { get; } = [];
         public int Retries { get; set; } = 2;
+        public bool? SandboxMode { get; set; }
+        public (int K, int N)? Shard { get; set; }
         public SandboxLimits Limits { get; set; } = new();
 
         public GradeOptions Options(TextWriter progress, int retries) => new()
@@ -93,6 +114,8 @@ public static class GradingCli
             Parameters = Parameters.Count > 0 ? Parameters : [new("Profile", "ci")],
             Retries = retries,
             Progress = progress,
+            Sandbox = SandboxMode ?? Bubblewrap.Path is not null,
+            Shard = Shard,
         };
     }
 
@@ -113,6 +136,15 @@ public static class GradingCli
                 case "--allow-env": r.AllowEnv.Add(Value()); break;
                 case "--retries":
                     r.Retries = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new NotebookFormatException(arg, $"'{args[i]}' is not a count");
+                    break;
+                case "--sandbox": r.SandboxMode = true; break;
+                case "--no-sandbox": r.SandboxMode = false; break;
+                case "--shard":
+                    var shard = Value().Split('/');
+                    r.Shard = shard.Length == 2 && int.TryParse(shard[0], NumberStyles.None, CultureInfo.InvariantCulture, out var k)
+                              && int.TryParse(shard[1], NumberStyles.None, CultureInfo.InvariantCulture, out var total) && k >= 1 && k <= total
+                        ? (k, total)
+                        : throw new NotebookFormatException(arg, $"'{args[i]}' is not K/N with 1 ≤ K ≤ N");
                     break;
                 case "--param":
                     var p = Value();

@@ -27,6 +27,15 @@ public sealed class ExecutionRequest
     /// <summary>A folder for the run's temporary files (TMPDIR), deleted by the caller.</summary>
     public string? TempDirectory { get; init; }
 
+    /// <summary>The notebook's working directory; null for the notebook's own folder.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Run the notebook in the bubblewrap sandbox (its working directory writable, <see cref="ReadOnlyPaths"/> readable, nothing else of the host's files).</summary>
+    public bool Sandbox { get; init; }
+
+    /// <summary>Folders the sandboxed notebook may read (the course library it references).</summary>
+    public IReadOnlyList<string> ReadOnlyPaths { get; init; } = [];
+
     /// <summary>Receives progress lines; null to discard.</summary>
     public TextWriter? Progress { get; init; }
 }

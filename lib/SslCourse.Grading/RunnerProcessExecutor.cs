@@ -42,6 +42,25 @@ public sealed class RunnerProcessExecutor(string runnerAssembly) : INotebookExec
             {
                 psi.ArgumentList.Add(a);
             }
+            if (request.WorkingDirectory is not null)
+            {
+                psi.ArgumentList.Add("--workdir");
+                psi.ArgumentList.Add(request.WorkingDirectory);
+            }
+            if (request.Sandbox)
+            {
+                psi.ArgumentList.Add("--sandbox");
+                foreach (var dir in request.ReadOnlyPaths)
+                {
+                    psi.ArgumentList.Add("--sandbox-ro");
+                    psi.ArgumentList.Add(dir);
+                }
+                foreach (var name in limits.EnvironmentNames.Except(SandboxLimits.DefaultEnvironmentNames, StringComparer.Ordinal))
+                {
+                    psi.ArgumentList.Add("--allow-env");
+                    psi.ArgumentList.Add(name);
+                }
+            }
             foreach (var (name, value) in request.Parameters)
             {
                 psi.ArgumentList.Add("--param");
@@ -80,10 +99,14 @@ public sealed class RunnerProcessExecutor(string runnerAssembly) : INotebookExec
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
+                await Bounded(process.WaitForExitAsync(CancellationToken.None));
                 return new ExecutionOutcome(null, cancellationToken.IsCancellationRequested ? "cancelled" : "the runner did not finish in time", clock.Elapsed.TotalSeconds);
             }
-            process.WaitForExit();
+            // The runner kills everything its notebook started; if something still holds the pipes, stop waiting.
+            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                process.Kill(entireProcessTree: true);
+            }
             var executed = Path.Combine(outDir, Path.GetFileNameWithoutExtension(request.NotebookPath) + ".ipynb");
             if (!File.Exists(executed))
             {
@@ -101,6 +124,18 @@ public sealed class RunnerProcessExecutor(string runnerAssembly) : INotebookExec
         finally
         {
             TryDelete(outDir);
+        }
+    }
+
+    private static async Task Bounded(Task task)
+    {
+        try
+        {
+            await task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            // A process that will not die is the OS's problem now; the grade does not wait for it.
         }
     }
 

@@ -7,18 +7,27 @@ namespace SslCourse.Grading;
 /// A temporary folder in which one submission runs. The master's relative <c>#r "../lib/…/X.dll"</c> references keep
 /// working because each referenced folder is mirrored with one symbolic link per file: a submission that deletes
 /// files removes only its own links and copies, never the course library, the master or other submissions.
-/// (It is not a security boundary: run untrusted batches in a throw-away container or CI runner.)
+/// The notebook to run (with the hidden tests) is saved outside the copy, in a private folder; under the sandbox the
+/// submission sees only the copy (read-only, except the notebook's own folder) and the library folders it links to.
 /// </summary>
 internal sealed partial class WorkingCopy : IDisposable
 {
-    private WorkingCopy(string root, string notebookDirectory, string temp)
+    private WorkingCopy(string root, string notebookDirectory, string temp, IReadOnlyList<string> libraries)
     {
         Root = root;
         NotebookDirectory = notebookDirectory;
         TempDirectory = temp;
+        Libraries = libraries;
+        Private = Directory.CreateTempSubdirectory("sslcourse-private-").FullName;
     }
 
     public string Root { get; }
+
+    /// <summary>Where the graded notebook and the executed copy go: never inside the copy.</summary>
+    public string Private { get; }
+
+    /// <summary>The real folders the copy's links point into (shown read-only in the sandbox).</summary>
+    public IReadOnlyList<string> Libraries { get; }
 
     /// <summary>Where the notebook goes (its working directory).</summary>
     public string NotebookDirectory { get; }
@@ -44,6 +53,7 @@ internal sealed partial class WorkingCopy : IDisposable
         var parts = masterDir.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).TakeLast(depth).ToArray();
         var notebookDir = Path.Combine([Path.Combine(root, "work"), .. parts]);
         Directory.CreateDirectory(notebookDir);
+        var libraries = new List<string>();
         foreach (var reference in relative)
         {
             var sourceDir = Path.GetDirectoryName(Path.GetFullPath(Path.Combine(masterDir, reference)));
@@ -53,10 +63,11 @@ internal sealed partial class WorkingCopy : IDisposable
                 continue;
             }
             Mirror(sourceDir, targetDir);
+            libraries.Add(sourceDir);
         }
         var temp = Path.Combine(root, "tmp");
         Directory.CreateDirectory(temp);
-        return new WorkingCopy(root, notebookDir, temp);
+        return new WorkingCopy(root, notebookDir, temp, libraries);
     }
 
     /// <summary>
@@ -66,18 +77,22 @@ internal sealed partial class WorkingCopy : IDisposable
     /// <exception cref="NotebookFormatException">The executor wrote an unreadable notebook.</exception>
     public async Task<(NotebookDocument? Executed, ExecutionOutcome Outcome)> RunAsync(INotebookExecutor executor, NotebookDocument doc, string fileName, GradeOptions options, TextWriter? progress, CancellationToken cancellationToken)
     {
-        var notebookPath = Path.Combine(NotebookDirectory, fileName);
-        var executedPath = Path.Combine(Root, "executed.ipynb");
+        var notebookPath = Path.Combine(Private, fileName);
+        var executedPath = Path.Combine(Private, "executed.ipynb");
         doc.Save(notebookPath);
         var outcome = await executor.ExecuteAsync(new ExecutionRequest
         {
             NotebookPath = notebookPath,
+            WorkingDirectory = NotebookDirectory,
             OutputPath = executedPath,
             Parameters = options.Parameters,
             Limits = options.Limits,
             TempDirectory = TempDirectory,
             Progress = progress,
+            Sandbox = options.Sandbox,
+            ReadOnlyPaths = [Path.Combine(Root, "work"), .. Libraries],
         }, cancellationToken);
+        File.Delete(notebookPath);
         if (!File.Exists(executedPath))
         {
             return (null, outcome);
@@ -100,5 +115,9 @@ internal sealed partial class WorkingCopy : IDisposable
         }
     }
 
-    public void Dispose() => RunnerProcessExecutor.TryDelete(Root);
+    public void Dispose()
+    {
+        RunnerProcessExecutor.TryDelete(Root);
+        RunnerProcessExecutor.TryDelete(Private);
+    }
 }

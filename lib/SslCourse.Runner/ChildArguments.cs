@@ -2,11 +2,12 @@ using System.Globalization;
 
 namespace SslCourse.Runner;
 
-/// <summary>Arguments of the hidden <c>exec-one</c> verb, passed from parent to child.</summary>
+/// <summary>
+/// Arguments of the hidden <c>exec-one</c> verb, passed from parent to child. The notebook and the results key are
+/// not among them: they come on stdin, so neither the command line nor a file shows them to the notebook's code.
+/// </summary>
 internal sealed record ChildArguments(
-    string Notebook,
     string WorkingDirectory,
-    string StateDir,
     string Name,
     TimeSpan CellTimeout,
     long MaxCellOutputBytes,
@@ -18,9 +19,7 @@ internal sealed record ChildArguments(
     {
         var inv = CultureInfo.InvariantCulture;
         yield return Verb;
-        yield return Notebook;
         yield return WorkingDirectory;
-        yield return StateDir;
         yield return Name;
         yield return CellTimeout.TotalSeconds.ToString(inv);
         yield return MaxCellOutputBytes.ToString(inv);
@@ -30,14 +29,14 @@ internal sealed record ChildArguments(
     public static ChildArguments Parse(string[] args)
     {
         var inv = CultureInfo.InvariantCulture;
-        if (args.Length != 8 || args[0] != Verb)
+        if (args.Length != 6 || args[0] != Verb)
         {
             throw new ArgumentException($"{Verb} is internal to sslcourse run");
         }
         return new ChildArguments(
-            args[1], args[2], args[3], args[4],
-            TimeSpan.FromSeconds(double.Parse(args[5], inv)),
-            long.Parse(args[6], inv),
-            args[7] == "stop");
+            args[1], args[2],
+            TimeSpan.FromSeconds(double.Parse(args[3], inv)),
+            long.Parse(args[4], inv),
+            args[5] == "stop");
     }
 }

@@ -1,18 +1,41 @@
 using System.Diagnostics;
+using System.Text;
+using SslCourse.Notebooks;
 
 namespace SslCourse.Runner;
 
-/// <summary>Starts the <c>exec-one</c> child, relays its stderr, and enforces the notebook timeout and memory limit.</summary>
+/// <summary>
+/// Starts the <c>exec-one</c> child (under bubblewrap when sandboxed, in a memory cgroup where the host allows one),
+/// reads its results channel live, relays its stderr, and enforces the notebook timeout and the memory limit over the
+/// child's whole process tree. When the child ends, for whatever reason, everything it started is killed, and the
+/// wait for its output pipes is bounded, so a leftover process can neither outlive the notebook nor hold up the run.
+/// </summary>
 internal static class ChildProcess
 {
     private const int MaxRelayedLines = 200;
 
-    /// <summary>How the child ended.</summary>
-    public sealed record Outcome(int? ExitCode, string? KilledBecause, bool TimedOut, IReadOnlyList<string> StderrLines, TextWriter? Progress);
+    /// <summary>How long to wait for the output pipes after the tree is dead (a stray holder is then ignored).</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
 
-    public static async Task<Outcome> RunAsync(ChildArguments child, ExecutionOptions options, CancellationToken cancellationToken)
+    /// <summary>How the child ended.</summary>
+    public sealed record Outcome(int? ExitCode, string? KilledBecause, bool TimedOut, IReadOnlyList<string> StderrLines, TextWriter? Progress, LiveResults Live);
+
+    public static async Task<Outcome> RunAsync(ChildArguments child, NotebookDocument doc, ExecutionOptions options, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(DotnetHost())
+        var environment = ChildEnvironment(options);
+        var command = new List<string> { DotnetHost(), typeof(ChildProcess).Assembly.Location };
+        command.AddRange(child.ToArgs());
+        if (options.Sandbox is { } spec)
+        {
+            command = Sandbox.Wrap(command, spec with { Writable = [.. spec.Writable, child.WorkingDirectory] }, child.WorkingDirectory, environment);
+        }
+        using var cgroup = options.MemoryLimitMb is { } cap ? MemoryCgroup.TryCreate(cap) : null;
+        if (cgroup is not null)
+        {
+            // The shell joins the cgroup before it execs the child, so every later descendant is counted too.
+            command = ["/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", cgroup.ProcsFile, .. command];
+        }
+        var psi = new ProcessStartInfo(command[0])
         {
             UseShellExecute = false,
             RedirectStandardError = true,
@@ -20,28 +43,30 @@ internal static class ChildProcess
             RedirectStandardInput = true,
             WorkingDirectory = child.WorkingDirectory,
         };
-        psi.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
-        foreach (var arg in child.ToArgs())
+        foreach (var arg in command.Skip(1))
         {
             psi.ArgumentList.Add(arg);
         }
-        // Library code may check SSLCOURSE_HEADLESS to skip interactive-only behaviour.
-        psi.Environment["SSLCOURSE_HEADLESS"] = "1";
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        psi.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        if (options.Sandbox is not null)
+        {
+            // bwrap sets the notebook's environment itself (--clearenv, --setenv).
+            psi.Environment.Clear();
+            psi.Environment["PATH"] = "/usr/bin:/bin";
+        }
+        else
+        {
+            foreach (var (name, value) in environment)
+            {
+                psi.Environment[name] = value;
+            }
+        }
 
         var progress = options.Progress is null ? null : TextWriter.Synchronized(options.Progress);
         var tail = new Queue<string>();
         var head = new List<string>();
         var relayed = 0;
-        void Relay(string? line)
+        void Relay(string line)
         {
-            if (line is null)
-            {
-                return;
-            }
             lock (tail)
             {
                 var isProgress = line.StartsWith($"[{child.Name}] cell ", StringComparison.Ordinal);
@@ -66,25 +91,57 @@ internal static class ChildProcess
             }
         }
 
+        var key = ResultChannel.NewKey();
+        var channel = new ResultChannel(key);
+        var live = new LiveResults();
+        string FirstLine(int i) => i >= 0 && i < doc.Cells.Count ? doc.Cells[i].FirstLine : "";
+
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the notebook process");
-        process.StandardInput.Close();
-        process.ErrorDataReceived += (_, e) => Relay(e.Data);
-        process.OutputDataReceived += (_, e) => Relay(e.Data);
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
+        var root = ProcessTree.IsSubreaper ? Environment.ProcessId : process.Id;
+        var feed = Task.Run(async () =>
+        {
+            try
+            {
+                await using var stdin = process.StandardInput;
+                await stdin.WriteLineAsync(Convert.ToHexString(key));
+                await stdin.WriteAsync(doc.ToIpynbJson());
+            }
+            catch (IOException)
+            {
+                // The child died before reading its input; its exit code tells why.
+            }
+        }, CancellationToken.None);
+        // Lines are bounded: notebook code may write gigabytes without a newline to its raw stdout or stderr, and this
+        // process, outside the notebook's memory limit, must not hold them. A channel line is at most a cell's capped
+        // outputs, JSON-escaped.
+        var maxChannelLine = (int)Math.Min(int.MaxValue / 2, 8 * options.MaxCellOutputBytes + (1 << 20));
+        var readOut = BoundedLines.ReadAsync(process.StandardOutput, maxChannelLine, line =>
+        {
+            if (line.StartsWith(ResultChannel.Prefix, StringComparison.Ordinal))
+            {
+                live.Accept(channel.Verify(line), FirstLine);
+            }
+            else if (line.StartsWith(ResultChannel.ExitPrefix, StringComparison.Ordinal))
+            {
+                live.AcceptExitReport(line[ResultChannel.ExitPrefix.Length..]);
+            }
+            else if (line.Length > 0)
+            {
+                Relay(line);
+            }
+        }, () => live.Accept(null, FirstLine));
+        var readErr = BoundedLines.ReadAsync(process.StandardError, 16 * 1024, Relay, () => Relay("(an over-long line of output was dropped)"));
 
         var deadline = Stopwatch.StartNew();
         string? killed = null;
         var timedOut = false;
         while (!process.HasExited)
         {
-            using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            poll.CancelAfter(TimeSpan.FromMilliseconds(250));
             try
             {
-                await process.WaitForExitAsync(poll.Token);
+                await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromMilliseconds(250), CancellationToken.None);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {
                 // Poll tick: check limits below.
             }
@@ -101,19 +158,37 @@ internal static class ChildProcess
                 killed = $"notebook exceeded the timeout of {options.NotebookTimeout.TotalSeconds:0.#} s";
                 timedOut = true;
             }
-            else if (options.MemoryLimitMb is { } limit && ResidentMb(process) is var mb && mb > limit)
+            else if (options.MemoryLimitMb is { } limit && cgroup?.OomKills() > 0)
             {
-                killed = $"notebook exceeded the memory limit ({mb} MB > {limit} MB)";
+                killed = $"notebook exceeded the memory limit ({limit} MB for all its processes; the kernel's OOM killer ended one)";
+            }
+            else if (options.MemoryLimitMb is { } limit2 && TreeMb(root, process) is var mb && mb > limit2)
+            {
+                killed = $"notebook exceeded the memory limit ({mb} MB > {limit2} MB, all its processes together)";
             }
             if (killed is not null)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
                 break;
             }
         }
-        // Drain the relayed streams before reading the tail.
-        process.WaitForExit();
+        if (killed is null && cgroup?.OomKills() > 0 && options.MemoryLimitMb is { } last)
+        {
+            killed = $"notebook exceeded the memory limit ({last} MB for all its processes; the kernel's OOM killer ended one)";
+        }
+        // Whatever the reason the child ended, nothing it started may outlive it: leftover processes hold its pipes
+        // (and would otherwise keep running, with the grader's rights, after the grade is written).
+        KillTree(process, root);
+        cgroup?.Dispose();
+        await process.WaitForExitAsync(CancellationToken.None).WaitAsync(DrainLimit, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        var drained = await Task.WhenAll(readOut, readErr, feed).WaitAsync(DrainLimit, CancellationToken.None).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+        if (!drained)
+        {
+            progress?.WriteLine($"[{child.Name}] a leftover process kept the notebook's output open; stopped waiting after {DrainLimit.TotalSeconds:0} s");
+        }
+        if (live.Rejected > 0)
+        {
+            progress?.WriteLine($"[{child.Name}] {live.Rejected} forged or corrupted line(s) on the results channel were ignored");
+        }
         lock (tail)
         {
             if (relayed > MaxRelayedLines)
@@ -121,14 +196,74 @@ internal static class ChildProcess
                 progress?.WriteLine($"[{child.Name}] ({relayed - MaxRelayedLines} more lines of child output not shown)");
             }
             // The first lines name the cause ("Stack overflow.", "Out of memory."); the last ones show where it ended.
-            return new Outcome(killed is null ? process.ExitCode : null, killed, timedOut, [.. head, .. tail], progress);
+            int? exit = killed is null && process.HasExited ? process.ExitCode : null;
+            return new Outcome(exit, killed, timedOut, [.. head, .. tail], progress, live);
         }
     }
 
-    private static long ResidentMb(Process process)
+    private static void KillTree(Process process, int root)
     {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        ProcessTree.KillDescendants(root);
+    }
+
+    private static long TreeMb(int root, Process process)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            var pids = ProcessTree.Descendants(root);
+            if (root == process.Id)
+            {
+                pids.Add(root);
+            }
+            return ProcessTree.ResidentMb(pids);
+        }
         process.Refresh();
         return process.WorkingSet64 / (1024 * 1024);
+    }
+
+    /// <summary>
+    /// The child's environment. Sandboxed: only the allow-listed names (exact), plus the runner's own settings.
+    /// Otherwise the runner's environment as it is, plus the same settings.
+    /// </summary>
+    private static Dictionary<string, string> ChildEnvironment(ExecutionOptions options)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (options.Sandbox is { } spec)
+        {
+            foreach (var name in spec.AllowedEnvironment)
+            {
+                if (Environment.GetEnvironmentVariable(name) is { } value)
+                {
+                    env[name] = value;
+                }
+            }
+            env["HOME"] = "/tmp";
+            env["TMPDIR"] = "/tmp";
+            // HOME moved, so name the (read-only) package folder the library looks for TorchSharp's natives in.
+            var packages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            if (!env.ContainsKey("NUGET_PACKAGES") && Directory.Exists(packages))
+            {
+                env["NUGET_PACKAGES"] = packages;
+            }
+        }
+        // Library code may check SSLCOURSE_HEADLESS to skip interactive-only behaviour.
+        env["SSLCOURSE_HEADLESS"] = "1";
+        env["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        env["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
+        env["DOTNET_NOLOGO"] = "1";
+        env["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        return env;
     }
 
     /// <summary>The dotnet host that runs this assembly (works under the apphost, <c>dotnet sslcourse.dll</c> and test hosts).</summary>

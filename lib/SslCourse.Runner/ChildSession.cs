@@ -1,59 +1,52 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json.Nodes;
 using SslCourse.Notebooks;
 
 namespace SslCourse.Runner;
 
 /// <summary>
-/// The hidden <c>exec-one</c> verb: runs one prepared notebook in this (child) process, saving the partial
-/// executed notebook and a status file after every cell so the parent can report even if this process dies.
+/// The hidden <c>exec-one</c> verb: reads the results key and the prepared notebook from stdin, runs the notebook in
+/// this (child) process and reports every cell to the parent over the signed <see cref="ResultChannel"/> on stdout the
+/// moment it completes. Nothing is written to disk for the parent: a file could be rewritten by the notebook's code
+/// (e.g. from a process-exit hook) after the kernel's last save.
 /// </summary>
 internal static class ChildSession
 {
     /// <summary>Exit code after a cell timeout (the kernel cannot be trusted afterwards).</summary>
     public const int ExitCellTimeout = 3;
 
-    public const string StateFile = "state.json";
-    public const string PartialFile = "partial.ipynb";
-
     public static async Task<int> RunAsync(ChildArguments a)
     {
-        // The kernel redirects Console.Error while code runs; progress must still reach the real stderr.
+        // Taken before the kernel redirects Console: progress goes to the real stderr, results to the real stdout.
         var progress = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
-        var doc = NotebookDocument.Load(a.Notebook);
-        foreach (var c in doc.Cells.Where(c => c.IsCode))
-        {
-            c.Outputs = [];
-            c.ExecutionCount = null;
-        }
-        var statePath = Path.Combine(a.StateDir, StateFile);
-        var partialPath = Path.Combine(a.StateDir, PartialFile);
-        var state = new ChildState();
+        var results = Console.OpenStandardOutput();
+        var input = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8);
+        var channel = new ResultChannel(Convert.FromHexString((await input.ReadLineAsync())?.Trim() ?? ""));
+        var doc = NotebookDocument.ParseIpynb(await input.ReadToEndAsync(), a.Name);
+        input.Dispose();
         var gate = new Lock();
-        CellOutputRecorder? running = null;
-        state.Save(statePath);
-
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        void Send(JsonObject message)
         {
-            // Environment.Exit inside a cell: keep what that cell printed before it ended the process.
+            // The leading newline ends any partial line the notebook's own code left on this pipe.
+            var bytes = Encoding.UTF8.GetBytes("\n" + channel.Sign(message) + "\n");
             lock (gate)
             {
-                if (state.Phase == "running" && running is not null && state.CurrentCell is { } i)
-                {
-                    doc.Cells[i].Outputs = running.Snapshot();
-                    state.Phase = "exited";
-                    doc.Save(partialPath);
-                    state.Save(statePath);
-                }
+                results.Write(bytes);
+                results.Flush();
             }
-        };
+        }
+
+        // The exit hook sees only this report and the raw pipe, never the channel's key: a hook's delegate is
+        // reachable by reflection from notebook code, and the key must not be.
+        var report = new ExitReport();
+        RegisterExitHook(report, results, gate);
 
         Directory.SetCurrentDirectory(a.WorkingDirectory);
         var clock = Stopwatch.StartNew();
         using var host = new KernelHost();
         await host.RunAsync("System.Environment.SetEnvironmentVariable(\"SSLCOURSE_HEADLESS\", \"1\");", new CellOutputRecorder(0, 0), TimeSpan.FromMinutes(2));
-        state.KernelStartSeconds = clock.Elapsed.TotalSeconds;
-        state.Phase = "running";
+        Send(new JsonObject { ["k"] = "started", ["kernel"] = clock.Elapsed.TotalSeconds });
 
         var total = doc.Cells.Count;
         var count = 0;
@@ -66,14 +59,9 @@ internal static class ChildSession
                 continue;
             }
             var recorder = new CellOutputRecorder(++count, a.MaxCellOutputBytes);
-            lock (gate)
-            {
-                running = recorder;
-                state.CurrentCell = i;
-                state.CurrentCellStartedUtc = DateTime.UtcNow;
-                cell.ExecutionCount = count;
-                state.Save(statePath);
-            }
+            Send(new JsonObject { ["k"] = "begin", ["i"] = i, ["n"] = count });
+            report.Running = recorder;
+            report.Current = i;
             var sw = Stopwatch.StartNew();
             var ok = await host.RunAsync(cell.Source, recorder, a.CellTimeout);
             var seconds = sw.Elapsed.TotalSeconds;
@@ -91,24 +79,26 @@ internal static class ChildSession
                 Error = status == CellStatus.Ok ? null : recorder.Error ?? "cell failed",
                 OutputTruncated = recorder.Truncated,
             };
-            lock (gate)
+            report.Running = null;
+            report.Current = null;
+            Send(new JsonObject
             {
-                running = null;
-                cell.Outputs = recorder.Snapshot();
-                cell.ExecutionCount = count;
-                cell.Metadata["sslcourse"] = CellMetadata(result);
-                state.Cells.Add(result);
-                state.CurrentCell = null;
-                var stop = status == CellStatus.Timeout || (status == CellStatus.Failed && a.StopOnError);
-                state.Phase = stop || i == total - 1 ? "done" : "running";
-                doc.Save(partialPath);
-                state.Save(statePath);
-            }
+                ["k"] = "cell",
+                ["i"] = i,
+                ["n"] = count,
+                ["status"] = status.ToString(),
+                ["seconds"] = seconds,
+                ["error"] = result.Error,
+                ["truncated"] = result.OutputTruncated,
+                ["outputs"] = recorder.Snapshot(),
+            });
             progress.WriteLine(ProgressLine.Format(a.Name, result, total));
             anyFailed |= status != CellStatus.Ok;
             if (status == CellStatus.Timeout)
             {
                 // The runaway submission may never return, so leave without waiting for it.
+                report.Finished = true;
+                Send(new JsonObject { ["k"] = "done" });
                 Environment.Exit(ExitCellTimeout);
             }
             if (status == CellStatus.Failed && a.StopOnError)
@@ -116,13 +106,38 @@ internal static class ChildSession
                 break;
             }
         }
-        lock (gate)
-        {
-            state.Phase = "done";
-            doc.Save(partialPath);
-            state.Save(statePath);
-        }
+        report.Finished = true;
+        Send(new JsonObject { ["k"] = "done" });
         return anyFailed ? 1 : 0;
+    }
+
+    /// <summary>What the exit hook needs to know about the cell that is running.</summary>
+    private sealed class ExitReport
+    {
+        public volatile CellOutputRecorder? Running;
+        public volatile bool Finished;
+        public int? Current;
+    }
+
+    /// <summary>
+    /// Environment.Exit inside a cell: report, unsigned, what that cell printed before it ended the process. The parent
+    /// uses it only as the outputs of the cell it already knows is running, which it marks crashed whatever it says.
+    /// </summary>
+    private static void RegisterExitHook(ExitReport report, Stream results, Lock gate)
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (!report.Finished && report.Running is { } r && report.Current is { } i)
+            {
+                var message = new JsonObject { ["k"] = "exited", ["i"] = i, ["outputs"] = r.Snapshot() };
+                var bytes = Encoding.UTF8.GetBytes("\n" + ResultChannel.ExitPrefix + message.ToJsonString() + "\n");
+                lock (gate)
+                {
+                    results.Write(bytes);
+                    results.Flush();
+                }
+            }
+        };
     }
 
     /// <summary>Per-cell metadata the runner adds (papermill keeps the same facts under <c>papermill</c>).</summary>

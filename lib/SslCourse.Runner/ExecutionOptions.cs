@@ -18,11 +18,17 @@ public sealed class ExecutionOptions
     /// <summary>Output kept per cell; more is dropped with a truncation note.</summary>
     public long MaxCellOutputBytes { get; init; } = 1024 * 1024;
 
-    /// <summary>Resident memory (MB) beyond which the child is killed; null for no limit.</summary>
+    /// <summary>Memory (MB) of the notebook's whole process tree beyond which it is killed; null for no limit.</summary>
     public long? MemoryLimitMb { get; init; }
 
     /// <summary>Where to write the executed notebook (.ipynb), or null to only return it.</summary>
     public string? OutputPath { get; init; }
+
+    /// <summary>The notebook's working directory; null for the notebook's own folder.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Run the kernel in a bubblewrap sandbox with this view of the host; null to run it unsandboxed.</summary>
+    public SandboxSpec? Sandbox { get; init; }
 
     /// <summary>Receives progress lines (and the child's own stderr); null to discard.</summary>
     public TextWriter? Progress { get; init; }

@@ -19,6 +19,10 @@ public static class NotebookExecutor
     {
         var name = Path.GetFileName(path);
         var doc = NotebookReader.Load(path);
+        if (NotebookLanguage.KernelspecOf(doc) is { } spec && spec != "csharp")
+        {
+            throw new NotebookFormatException(path, $"kernelspec language '{spec}' is not C# (only C# runs, whatever the Polyglot metadata says)");
+        }
         var defaultLanguage = NotebookLanguage.DefaultOf(doc);
         for (var i = 0; i < doc.Cells.Count; i++)
         {
@@ -48,7 +52,7 @@ public static class NotebookExecutor
     }
 
     /// <summary>Runs an already prepared notebook (see <see cref="Prepare"/>) in a child process.</summary>
-    /// <param name="path">The original notebook path: names the notebook and sets the working directory.</param>
+    /// <param name="path">The original notebook path: names the notebook and (unless <see cref="ExecutionOptions.WorkingDirectory"/> is set) sets the working directory.</param>
     /// <param name="prepared">The prepared notebook.</param>
     /// <param name="options">Limits and output path (parameters are already injected).</param>
     /// <param name="cancellationToken">Cancels the run (the child is killed).</param>
@@ -56,48 +60,51 @@ public static class NotebookExecutor
     {
         var clock = Stopwatch.StartNew();
         var name = Path.GetFileName(path);
-        var stateDir = Directory.CreateTempSubdirectory("sslcourse-").FullName;
-        try
+        var input = prepared.Clone();
+        foreach (var cell in input.Cells)
         {
-            var input = Path.Combine(stateDir, "input.ipynb");
-            prepared.Save(input);
-            var child = new ChildArguments(input, Path.GetDirectoryName(Path.GetFullPath(path))!, stateDir, name,
-                options.CellTimeout, options.MaxCellOutputBytes, options.StopOnError);
-            var run = await ChildProcess.RunAsync(child, options, cancellationToken);
-            var result = Collect(path, prepared, stateDir, run, clock.Elapsed.TotalSeconds);
-            if (options.OutputPath is not null)
-            {
-                result.Executed.Save(options.OutputPath);
-            }
-            return result;
+            // Only what the runner observes this time may count: no outputs or status carried in from the file.
+            cell.Outputs = [];
+            cell.ExecutionCount = null;
+            cell.Metadata.Remove("sslcourse");
         }
-        finally
+        var workDir = Path.GetFullPath(options.WorkingDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var child = new ChildArguments(workDir, name, options.CellTimeout, options.MaxCellOutputBytes, options.StopOnError);
+        var run = await ChildProcess.RunAsync(child, input, options, cancellationToken);
+        var result = Collect(path, input, run, clock.Elapsed.TotalSeconds);
+        if (options.OutputPath is not null)
         {
-            try
-            {
-                Directory.Delete(stateDir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A killed grandchild may still hold a file; the temp folder is not worth failing over.
-            }
+            result.Executed.Save(options.OutputPath);
         }
+        return result;
     }
 
-    private static NotebookResult Collect(string path, NotebookDocument prepared, string stateDir, ChildProcess.Outcome run, double seconds)
+    private static NotebookResult Collect(string path, NotebookDocument input, ChildProcess.Outcome run, double seconds)
     {
-        var state = ChildState.TryLoad(Path.Combine(stateDir, ChildSession.StateFile)) ?? new ChildState();
-        var partial = Path.Combine(stateDir, ChildSession.PartialFile);
-        var executed = File.Exists(partial) ? NotebookDocument.ParseIpynb(File.ReadAllText(partial), partial) : prepared.Clone();
-        var cells = state.Cells.ToList();
+        var live = run.Live;
+        var executed = input.Clone();
+        var cells = new List<CellResult>();
+        foreach (var (i, r, outputs, count) in live.Cells)
+        {
+            var cell = executed.Cells[i];
+            cell.Outputs = (JsonArray)outputs.DeepClone();
+            cell.ExecutionCount = count;
+            cell.Metadata["sslcourse"] = ChildSession.CellMetadata(r);
+            cells.Add(r);
+        }
+        if (live.Rejected > 0)
+        {
+            // Notebook code wrote lines that look like the runner's results but fail verification: worth a note.
+            executed.Metadata["sslcourse"] = new JsonObject { ["rejected_channel_lines"] = live.Rejected };
+        }
         string? error = null;
-        var clean = run.KilledBecause is null && run.ExitCode is 0 or 1 or ChildSession.ExitCellTimeout && state.Phase == "done";
+        var clean = run.KilledBecause is null && run.ExitCode is 0 or 1 or ChildSession.ExitCellTimeout && live.Phase == "done";
         if (!clean)
         {
             var why = run.KilledBecause
-                      ?? (state.Phase == "exited" ? $"the notebook ended the process (exit code {run.ExitCode})"
-                                                  : $"child process crashed (exit code {run.ExitCode}){Tail(run.StderrLines)}");
-            if (state.CurrentCell is { } i && i < executed.Cells.Count)
+                      ?? (live.Phase == "exited" ? $"the notebook ended the process (exit code {run.ExitCode})"
+                                                 : $"child process crashed (exit code {run.ExitCode}){Tail(run.StderrLines)}");
+            if (live.CurrentCell is { } i && i < executed.Cells.Count)
             {
                 var cell = executed.Cells[i];
                 var r = new CellResult
@@ -105,10 +112,12 @@ public static class NotebookExecutor
                     Index = i + 1,
                     FirstLine = cell.FirstLine,
                     Status = run.TimedOut ? CellStatus.Timeout : CellStatus.Crashed,
-                    Seconds = state.CurrentCellStartedUtc is { } t ? (DateTime.UtcNow - t).TotalSeconds : 0,
+                    Seconds = live.CurrentCellSeconds,
                     Error = why,
                 };
                 cells.Add(r);
+                cell.ExecutionCount = live.Counts.GetValueOrDefault(i);
+                cell.Outputs = live.ExitedOutputs is { } exited ? (JsonArray)exited.DeepClone() : [];
                 cell.Outputs.Add(new JsonObject
                 {
                     ["output_type"] = "error",
@@ -121,7 +130,7 @@ public static class NotebookExecutor
             }
             else
             {
-                error = state.Phase == "starting" ? $"kernel did not start: {why}" : why;
+                error = live.Phase == "starting" ? $"kernel did not start: {why}" : why;
             }
         }
         return new NotebookResult
@@ -130,7 +139,7 @@ public static class NotebookExecutor
             Executed = executed,
             Cells = cells,
             Seconds = seconds,
-            KernelStartSeconds = state.Phase == "starting" ? null : state.KernelStartSeconds,
+            KernelStartSeconds = live.KernelStartSeconds,
             ChildExitCode = run.ExitCode,
             Error = error,
         };

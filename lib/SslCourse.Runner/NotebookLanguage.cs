@@ -48,6 +48,19 @@ public static class NotebookLanguage
         return Normalize(name);
     }
 
+    /// <summary>
+    /// The language the notebook's kernelspec names (its <c>language</c>, else its <c>name</c>), or null when it has
+    /// none. A notebook saved for another kernel (python3, F#) is refused whatever its Polyglot metadata says:
+    /// Jupyter would run it in that kernel.
+    /// </summary>
+    /// <param name="doc">The notebook.</param>
+    public static string? KernelspecOf(NotebookDocument doc)
+    {
+        var spec = doc.Metadata["kernelspec"];
+        var name = Str(spec?["language"]) ?? Str(spec?["name"]);
+        return name is null ? null : Normalize(name);
+    }
+
     /// <summary>The language a code cell runs in: a leading <c>#!kernel</c> line, cell metadata, else the notebook default.</summary>
     /// <param name="cell">A code cell.</param>
     /// <param name="notebookDefault">Result of <see cref="DefaultOf"/>.</param>

@@ -11,7 +11,15 @@ public static class Program
     /// <summary>Runs the tool.</summary>
     /// <param name="args">Command line.</param>
     /// <returns>0 all passed, 1 something failed, 2 bad input.</returns>
-    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error);
+    public static Task<int> Main(string[] args)
+    {
+        if (args.FirstOrDefault() == "run")
+        {
+            // Orphans a notebook detaches (setsid, double fork) become this process's children, so they die with it.
+            ProcessTree.BecomeSubreaper();
+        }
+        return RunAsync(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs the tool with explicit writers (used by tests).</summary>
     /// <param name="args">Command line.</param>
@@ -25,7 +33,7 @@ public static class Program
             {
                 "run" => await RunCommand.RunAsync(args[1..], stdout, stderr),
                 ChildArguments.Verb => await ChildSession.RunAsync(ChildArguments.Parse(args)),
-                "release" or "validate" or "grade" => await SslCourse.Grading.GradingCli.RunAsync(args[0], args[1..],
+                "release" or "validate" or "grade" or "merge" => await SslCourse.Grading.GradingCli.RunAsync(args[0], args[1..],
                     new SslCourse.Grading.RunnerProcessExecutor(typeof(Program).Assembly.Location), stdout, stderr),
                 _ => Usage(stderr),
             };
@@ -39,7 +47,7 @@ public static class Program
 
     private static int Usage(TextWriter stderr)
     {
-        stderr.WriteLine("sslcourse: usage: sslcourse run PATH... --out DIR [--param NAME=VALUE]... [--cell-timeout S] [--timeout S] [--stop-on-error] [--junit FILE] [--max-cell-output BYTES] [--memory-limit MB]");
+        stderr.WriteLine("sslcourse: usage: sslcourse run PATH... --out DIR [--param NAME=VALUE]... [--cell-timeout S] [--timeout S] [--stop-on-error] [--junit FILE] [--max-cell-output BYTES] [--memory-limit MB] [--sandbox [--sandbox-ro DIR]... [--allow-env NAME]...] [--workdir DIR]");
         stderr.WriteLine(string.Join('\n', SslCourse.Grading.GradingCli.Usage.Split('\n').Select(l => "       " + l)));
         return ExitBadInput;
     }

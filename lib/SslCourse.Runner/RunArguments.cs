@@ -15,6 +15,10 @@ internal sealed class RunArguments
     public string? JUnit { get; private set; }
     public long MaxCellOutput { get; private set; } = 1024 * 1024;
     public long? MemoryLimitMb { get; private set; }
+    public bool Sandbox { get; private set; }
+    public string? WorkingDirectory { get; private set; }
+    public List<string> AllowEnv { get; } = [];
+    public List<string> SandboxReadOnly { get; } = [];
 
     /// <exception cref="NotebookFormatException">Bad arguments (named by the option).</exception>
     public static RunArguments Parse(IReadOnlyList<string> args)
@@ -55,6 +59,22 @@ internal sealed class RunArguments
                     break;
                 case "--memory-limit":
                     r.MemoryLimitMb = (long)Positive(arg, Value());
+                    break;
+                case "--sandbox":
+                    r.Sandbox = true;
+                    break;
+                case "--workdir":
+                    r.WorkingDirectory = Value();
+                    if (!Directory.Exists(r.WorkingDirectory))
+                    {
+                        throw new NotebookFormatException(r.WorkingDirectory, "--workdir folder not found");
+                    }
+                    break;
+                case "--allow-env":
+                    r.AllowEnv.Add(Value());
+                    break;
+                case "--sandbox-ro":
+                    r.SandboxReadOnly.Add(Value());
                     break;
                 default:
                     if (arg.StartsWith("--", StringComparison.Ordinal))

@@ -71,7 +71,7 @@ public sealed class GradingBatch : IDisposable
         return header.Zip(cells).ToDictionary(p => p.First, p => p.Second);
     }
 
-    private static List<string> SplitCsv(string line)
+    internal static List<string> SplitCsv(string line)
     {
         var cells = new List<string>();
         var cur = new System.Text.StringBuilder();

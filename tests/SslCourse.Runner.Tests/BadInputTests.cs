@@ -31,7 +31,7 @@ public sealed class BadInputTests : IDisposable
     public async Task FSharp_kernel_is_refused()
     {
         var path = WriteWithLanguage(_temp.Path, "fsharp.ipynb", "F#", Code("printfn \"hi\""));
-        await AssertBadInput("fsharp.ipynb", "unknown kernel language", path);
+        await AssertBadInput("fsharp.ipynb", "kernelspec language 'fsharp' is not C#", path);
     }
 
     [Fact]
@@ -39,6 +39,37 @@ public sealed class BadInputTests : IDisposable
     {
         var path = Write(_temp.Path, "mixed.ipynb", Code("1"), Code("#!fsharp\nprintfn \"hi\""));
         await AssertBadInput("mixed.ipynb", "unknown kernel language 'fsharp' in cell 2", path);
+    }
+
+    [Fact]
+    public async Task A_python_kernelspec_is_refused_whatever_the_polyglot_metadata_says()
+    {
+        var nb = new System.Text.Json.Nodes.JsonObject
+        {
+            ["cells"] = new System.Text.Json.Nodes.JsonArray(Code("1")),
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["kernelspec"] = new System.Text.Json.Nodes.JsonObject { ["display_name"] = "Python 3", ["language"] = "python", ["name"] = "python3" },
+                ["polyglot_notebook"] = new System.Text.Json.Nodes.JsonObject { ["kernelInfo"] = new System.Text.Json.Nodes.JsonObject { ["defaultKernelName"] = "csharp" } },
+            },
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+        };
+        File.WriteAllText(_temp.File("py.ipynb"), nb.ToJsonString());
+        await AssertBadInput("py.ipynb", "kernelspec language 'python' is not C#", _temp.File("py.ipynb"));
+    }
+
+    [Fact]
+    public async Task An_unwritable_out_folder_is_refused_before_anything_runs()
+    {
+        var path = Write(_temp.Path, "ok.ipynb", Code("1"));
+        File.WriteAllText(_temp.File("a-file"), "");
+        // Under a regular file: not writable even for root.
+        var (code, stdout, stderr) = await Run("run", path, "--out", _temp.File("a-file/out"));
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"sslcourse: {_temp.File("a-file/out")}: --out folder is not writable", line);
     }
 
     [Fact]

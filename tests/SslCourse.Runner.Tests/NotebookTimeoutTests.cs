@@ -4,6 +4,7 @@ namespace SslCourse.Runner.Tests;
 
 /// <summary>The parent kills a notebook that exceeds the whole-notebook timeout and still reports it.</summary>
 /// <remarks>The limit leaves room for a slow kernel start while other tests load both cores.</remarks>
+[Collection("timed runs")]
 public sealed class NotebookTimeoutTests : IDisposable
 {
     private readonly TempFolder _temp = new();

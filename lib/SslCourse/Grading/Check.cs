@@ -64,6 +64,7 @@ public static class Check
     /// <param name="what">What is being checked.</param>
     public static void Equal<T>(T actual, T expected, string? hint = null, string? what = null)
     {
+        Trusted(what ?? "value", typeof(T), actual?.GetType(), expected?.GetType());
         if (EqualityComparer<T>.Default.Equals(actual, expected))
         {
             return;
@@ -89,6 +90,7 @@ public static class Check
         ArgumentNullException.ThrowIfNull(expected);
         var a = actual.ToList();
         var e = expected.ToList();
+        Trusted(what ?? "sequence", [typeof(T), .. a.Concat(e).Select(x => x?.GetType())]);
         var i = 0;
         while (i < a.Count && i < e.Count && EqualityComparer<T>.Default.Equals(a[i], e[i])) i++;
         if (i == a.Count && i == e.Count)
@@ -147,6 +149,27 @@ public static class Check
     /// <summary>Prints the learner-facing success line of a check cell.</summary>
     /// <param name="question">The question id, e.g. "q1_ntxent".</param>
     public static void Passed(string question) => Console.WriteLine($"✓ {question}: visible checks passed");
+
+    /// <summary>
+    /// Refuses to compare values of a type declared in the notebook itself (compiled from a cell): its <c>Equals</c>
+    /// is the learner's code and could say "equal" to anything (with an implicit conversion from the expected type,
+    /// <c>Check.Equal(Greet("Ada"), "Hello, Ada!")</c> would compare two such values).
+    /// </summary>
+    private static void Trusted(string what, params Type?[] types)
+    {
+        foreach (var t in types)
+        {
+            if (t is not null && DeclaredInNotebook(t))
+            {
+                Fail(what, $"the value has type {t.Name}, which is declared in the notebook, so its equality cannot be trusted; return a built-in type (a string, number, tuple or array)", null);
+            }
+        }
+    }
+
+    private static bool DeclaredInNotebook(Type t) =>
+        t.Assembly.IsDynamic || string.IsNullOrEmpty(t.Assembly.Location)
+        || (t.IsArray && DeclaredInNotebook(t.GetElementType()!))
+        || (t.IsGenericType && t.GetGenericArguments().Any(DeclaredInNotebook));
 
     private static void Fail(string what, string detail, string? hint)
     {
