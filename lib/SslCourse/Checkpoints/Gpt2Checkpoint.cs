@@ -21,25 +21,46 @@ public static class Gpt2Checkpoint
     /// <summary>True for weights GPT-2 stores transposed.</summary>
     public static bool IsConv1D(string name) => Conv1D.Any(name.EndsWith);
 
-    /// <summary>Reads <paramref name="path"/> and builds a GPT with the shapes it implies.</summary>
-    public static Gpt Load(string path)
+    /// <summary>
+    /// Loads a GPT-2 checkpoint in Hugging Face's layout: a folder holding <c>config.json</c> and
+    /// <c>model.safetensors</c>, or a <c>.safetensors</c> file (with a <c>config.json</c> beside it when there is one).
+    /// The sizes come from <paramref name="config"/>, else from <c>config.json</c>, else from GPT-2's published sizes
+    /// by width (768, 1024, 1280, 1600); any other width is refused rather than guessed. Every tensor's shape is
+    /// checked against the sizes before the model is allocated.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint does not match; the message names the file and tensor.</exception>
+    public static Gpt Load(string path, GptConfig? config = null)
     {
-        var tensors = SafeTensors.Read(path);
+        var (file, configJson) = Locate(path);
+        var header = SafeTensors.ReadHeader(file);
+        var stored = header.ToDictionary(e => Strip(e.Name), e => e);
+        config ??= configJson is not null ? Gpt2Config.Read(configJson) : Gpt2Config.FromPublishedWidth(file, stored);
+        Gpt2Config.CheckShapes(file, config, stored);
+        var tensors = SafeTensors.Read(file);
         try
         {
-            var named = tensors.ToDictionary(p => p.Key.StartsWith("transformer.") ? p.Key["transformer.".Length..] : p.Key, p => p.Value);
-            Tensor Need(string n) => named.TryGetValue(n, out var t) ? t : throw new InvalidDataException($"{path}: tensor '{n}' is missing");
-            var wte = Need("wte.weight");
-            var wpe = Need("wpe.weight");
-            var layers = named.Keys.Where(k => k.StartsWith("h.")).Select(k => int.Parse(k.Split('.')[1])).DefaultIfEmpty(-1).Max() + 1;
-            var embed = (int)wte.shape[1];
-            var heads = embed % 64 == 0 ? embed / 64 : 1; // GPT-2 uses 64-wide heads
-            var config = new GptConfig((int)wte.shape[0], (int)wpe.shape[0], layers, heads, embed, 0.0, Bias: true, TanhGelu: true);
             var model = new Gpt(config);
-            Into(model, named, path);
+            Into(model, tensors.ToDictionary(p => Strip(p.Key), p => p.Value), file);
             return model;
         }
         finally { foreach (var t in tensors.Values) t.Dispose(); }
+    }
+
+    /// <summary>The name without Hugging Face's <c>transformer.</c> prefix (GPT2LMHeadModel stores it, GPT2Model does not).</summary>
+    internal static string Strip(string name) => name.StartsWith("transformer.", StringComparison.Ordinal) ? name["transformer.".Length..] : name;
+
+    private static (string File, string? ConfigJson) Locate(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            var file = Path.Combine(path, "model.safetensors");
+            var json = Path.Combine(path, "config.json");
+            if (!File.Exists(file)) throw new FileNotFoundException($"{path}: no model.safetensors in this folder", file);
+            return (file, File.Exists(json) ? json : null);
+        }
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such checkpoint file or folder", path);
+        var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "config.json");
+        return (path, File.Exists(beside) ? beside : null);
     }
 
     /// <summary>Copies HF-named tensors into <paramref name="model"/>; a missing tensor or wrong shape throws naming it.</summary>

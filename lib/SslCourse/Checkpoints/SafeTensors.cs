@@ -18,47 +18,91 @@ public enum SafeDType
     BF16,
 }
 
+/// <summary>One tensor's header entry: name, element type, shape and where its bytes lie in the data section.</summary>
+/// <param name="Name">The name as stored in the file.</param>
+/// <param name="DType">Element type.</param>
+/// <param name="Shape">Dimensions.</param>
+/// <param name="Begin">First byte, relative to the data section.</param>
+/// <param name="End">One past the last byte, relative to the data section.</param>
+public sealed record SafeTensorInfo(string Name, SafeDType DType, long[] Shape, long Begin, long End);
+
 /// <summary>
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header naming each tensor's
 /// dtype, shape and byte range, then raw little-endian data. Read tensors come back as float32 on the CPU.
+/// Validated as the reference implementation does: the tensors' byte ranges must tile the data section exactly,
+/// from 0 to the end of the file, without gaps or overlaps, so a header one byte short or long cannot shift the data.
 /// </summary>
 public static class SafeTensors
 {
+    /// <summary>The largest header accepted (the reference implementation's limit is 100 MB too).</summary>
+    public const long MaxHeaderBytes = 100_000_000;
+
+    /// <summary>Reads and validates the header of <paramref name="path"/> without reading any tensor data.</summary>
+    /// <exception cref="InvalidDataException">The file is not valid safetensors; the message names the file and tensor.</exception>
+    public static IReadOnlyList<SafeTensorInfo> ReadHeader(string path)
+    {
+        using var fs = File.OpenRead(path);
+        return ReadHeader(path, fs).Entries;
+    }
+
     /// <summary>Reads every tensor of <paramref name="path"/>; a truncated or inconsistent file throws naming the tensor.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
         using var fs = File.OpenRead(path);
+        // Every entry is checked before any data is read, so a bad entry leaves no tensors allocated.
+        var (dataStart, entries) = ReadHeader(path, fs);
+        var result = new Dictionary<string, Tensor>();
+        foreach (var e in entries)
+        {
+            var raw = new byte[e.End - e.Begin];
+            fs.Position = dataStart + e.Begin;
+            fs.ReadExactly(raw);
+            result[e.Name] = tensor(ToFloats(raw, e.DType), e.Shape);
+        }
+        return result;
+    }
+
+    private static (long DataStart, List<SafeTensorInfo> Entries) ReadHeader(string path, FileStream fs)
+    {
         var lenBytes = new byte[8];
         if (fs.ReadAtLeast(lenBytes, 8, throwOnEndOfStream: false) != 8) throw new InvalidDataException($"{path}: shorter than the 8-byte header length");
         var headerLen = BinaryPrimitives.ReadUInt64LittleEndian(lenBytes);
+        if (headerLen > MaxHeaderBytes) throw new InvalidDataException($"{path}: header length {headerLen} exceeds the {MaxHeaderBytes:N0}-byte limit");
         if (headerLen > (ulong)(fs.Length - 8)) throw new InvalidDataException($"{path}: header length {headerLen} exceeds the file ({fs.Length} bytes)");
         var headerBytes = new byte[headerLen];
         fs.ReadExactly(headerBytes);
         var header = ParseHeader(path, headerBytes);
         var dataStart = 8 + (long)headerLen;
-        // Check every entry before reading any data, so a bad entry leaves no tensors allocated.
-        var entries = new List<(string Name, SafeDType DType, long[] Shape, long Offset, long Count)>();
+        var entries = new List<SafeTensorInfo>();
         foreach (var (name, node) in header)
         {
             if (name == "__metadata__") continue;
             var (dtype, shape, offsets) = Entry(path, name, node);
-            var count = shape.Aggregate(1L, (a, b) => a * b);
+            var count = shape.Aggregate(1L, (a, b) => checked(a * b));
             var size = dtype == SafeDType.F32 ? 4 : 2;
             if (offsets[1] - offsets[0] != count * size)
                 throw new InvalidDataException($"{path}: tensor '{name}' has {offsets[1] - offsets[0]} bytes but shape [{string.Join(", ", shape)}] {dtype} needs {count * size}");
-            if (dataStart + offsets[1] > fs.Length)
-                throw new InvalidDataException($"{path}: tensor '{name}' is truncated: needs bytes up to {dataStart + offsets[1]}, the file has {fs.Length}");
-            entries.Add((name, dtype, shape, dataStart + offsets[0], count * size));
+            entries.Add(new SafeTensorInfo(name, dtype, shape, offsets[0], offsets[1]));
         }
-        var result = new Dictionary<string, Tensor>();
-        foreach (var (name, dtype, shape, offset, bytes) in entries)
+        // The byte ranges, in order, must start at 0, follow each other without a gap or overlap, and end at the file's end.
+        long expected = 0;
+        foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
         {
-            var raw = new byte[bytes];
-            fs.Position = offset;
-            fs.ReadExactly(raw);
-            result[name] = tensor(ToFloats(raw, dtype), shape);
+            if (e.Begin < expected)
+                throw new InvalidDataException($"{path}: tensor '{e.Name}' (bytes {e.Begin}..{e.End}) overlaps the tensor before it, which ends at {expected}");
+            if (e.Begin > expected)
+                throw new InvalidDataException($"{path}: tensor '{e.Name}' starts at byte {e.Begin} of the data, leaving a gap after byte {expected}");
+            expected = e.End;
         }
-        return result;
+        var dataBytes = fs.Length - dataStart;
+        if (expected > dataBytes)
+        {
+            var last = entries.MaxBy(e => e.End)!;
+            throw new InvalidDataException($"{path}: tensor '{last.Name}' is truncated: needs data bytes up to {expected}, the file has {dataBytes} after the header");
+        }
+        if (expected < dataBytes)
+            throw new InvalidDataException($"{path}: the tensors cover {expected} data bytes but the file has {dataBytes} after the header (a wrong header length, or trailing bytes)");
+        return (dataStart, entries);
     }
 
     /// <summary>Writes <paramref name="tensors"/> (any float dtype, any device) as <paramref name="dtype"/>, names sorted.</summary>

@@ -5,7 +5,7 @@ namespace SslCourse.Losses;
 
 /// <summary>
 /// The simplified contrastive loss of the CS229 notes (T. Ma, "Self-supervised learning and foundation models",
-/// eq. 14.4), a SimCLR variant with plain dot products and no temperature or normalisation. For a batch of B
+/// 2023 edition, §14.2; the loss is shown unnumbered there), a SimCLR variant with plain dot products and no temperature or normalisation. For a batch of B
 /// positive pairs (x̂_i, x̃_i) of augmentations of the same image:
 /// Loss = Σ_i −log( exp(φ(x̂_i)ᵀφ(x̃_i)) / Σ_j exp(φ(x̂_i)ᵀφ(x̃_j)) ),
 /// the positive pair in the numerator and every x̃_j (the positive and the B − 1 negatives) in the denominator.

@@ -20,6 +20,7 @@ public static class NtXent
     /// <returns>A scalar tensor.</returns>
     public static Tensor Loss(Tensor z1, Tensor z2, double temperature = 0.5)
     {
+        if (!(temperature > 0) || double.IsInfinity(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), $"NT-Xent needs a temperature τ > 0, got {temperature}");
         if (!z1.shape.SequenceEqual(z2.shape) || z1.dim() != 2) throw new ArgumentException($"NT-Xent needs two (N, D) batches of equal shape, got [{string.Join(",", z1.shape)}] and [{string.Join(",", z2.shape)}]");
         using var scope = NewDisposeScope();
         long n = z1.shape[0];

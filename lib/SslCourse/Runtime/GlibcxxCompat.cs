@@ -15,7 +15,7 @@ public enum CompatOutcome
 }
 
 /// <summary>
-/// Makes TorchSharp 0.107.0's <c>libLibTorchSharp.so</c> load on hosts whose libstdc++ is older than GCC 13
+/// Makes TorchSharp's (0.107.0's) <c>libLibTorchSharp.so</c> load on hosts whose libstdc++ is older than GCC 13
 /// (Debian 12, Ubuntu 22.04). The library lists <c>GLIBCXX_3.4.32</c> in its <c>.gnu.version_r</c> section only
 /// for <c>std::ios_base_library_init</c>, which it never calls; marking that requirement VER_FLG_WEAK turns the
 /// loader's hard "version not found" error into a no-op. See the ELF gABI / LSB "Symbol Versioning" chapter.

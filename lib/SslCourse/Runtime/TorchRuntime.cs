@@ -95,13 +95,7 @@ public static class TorchRuntime
         }
     }
 
-    private static IEnumerable<string> ShimCandidates()
-    {
-        foreach (var d in NativeDirs()) yield return Path.Combine(d, "libLibTorchSharp.so");
-        var nuget = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                    ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var pkg = Path.Combine(nuget, "torchsharp", "0.107.0");
-        yield return Path.Combine(pkg, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        yield return Path.Combine(pkg, "lib", "net8.0", "cpu", "libLibTorchSharp.so");
-    }
+    // Only the private copies beside the loaded TorchSharp (the build folder, or the copy TorchSharp makes beside
+    // itself): the shared NuGet cache is never written, so other projects on the machine see the package as published.
+    private static IEnumerable<string> ShimCandidates() => NativeDirs().Select(d => Path.Combine(d, "libLibTorchSharp.so"));
 }
