@@ -46,6 +46,19 @@ public sealed partial class ExportedAppTests(ITestOutputHelper output)
         output.WriteLine($"{expected.Count} lines agree, {expected.Count(l => l.StartsWith("PASS", StringComparison.Ordinal))} of them PASS lines");
     }
 
+    /// <summary>The original course's two example programs, as file-based apps: each runs on real data and prints every section.</summary>
+    [Theory]
+    [InlineData("pretraining_examples", new[] { "1. contrastive learning", "2. linear probe", "3. finetuning" })]
+    [InlineData("pretrain_llm_examples", new[] { "1. the chain rule", "2. the Transformer's interface", "3. temperature sampling", "4. zero-shot", "5. in-context learning" })]
+    public async Task Example_program_runs_and_prints_each_section(string name, string[] sections)
+    {
+        var app = await Run(RepositoryPaths.Root, "run", "-c", "Release", Path.Combine(RepositoryPaths.Root, "examples", name + ".cs"));
+        output.WriteLine($"{name}: {app.Seconds:F1} s\n{string.Join('\n', app.Stdout.Split('\n').Where(l => !l.Contains("ETA ", StringComparison.Ordinal)))}");
+        Assert.True(app.Code == 0, $"{name}.cs exited with {app.Code}\n{Tail(app.Stdout)}\n{Tail(app.Stderr)}");
+        foreach (var s in sections) Assert.Contains(s, app.Stdout);
+        Assert.DoesNotContain("NaN", app.Stdout);
+    }
+
     private static List<string> Comparable(string stdout) =>
         stdout.Split('\n').Select(l => l.TrimEnd('\r'))
             .Where(l => l.Trim().Length > 0 && !Volatile().IsMatch(l))
