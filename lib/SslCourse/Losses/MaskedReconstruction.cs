@@ -10,13 +10,13 @@ namespace SslCourse.Losses;
 public static class MaskedReconstruction
 {
     /// <summary>Mean over masked patches of the per-patch MSE.</summary>
-    /// <param name="prediction">(B, L, P) predicted pixels per patch.</param>
-    /// <param name="target">(B, L, P) true pixels per patch.</param>
-    /// <param name="mask">(B, L) 1 where the patch was masked, 0 where visible.</param>
+    /// <param name="prediction">(B, P, s²C) predicted pixels of each of the P patches.</param>
+    /// <param name="target">(B, P, s²C) true pixels per patch.</param>
+    /// <param name="mask">(B, P) 1 where the patch was masked, 0 where visible.</param>
     public static Tensor Loss(Tensor prediction, Tensor target, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var perPatch = (prediction - target).pow(2).mean(new long[] { -1 });   // (B, L)
+        var perPatch = (prediction - target).pow(2).mean(new long[] { -1 });   // (B, P)
         var m = mask.to(perPatch.dtype);
         return ((perPatch * m).sum() / m.sum().clamp_min(1)).MoveToOuterDisposeScope();
     }

@@ -19,7 +19,7 @@ public sealed record MaeConfig(int ImageSize = 28, int Channels = 1, int PatchSi
     /// <summary>Pixels per patch.</summary>
     public int PatchPixels => PatchSize * PatchSize * Channels;
 
-    /// <summary>(N, C, H, W) → (N, L, p·p·C) patches in row-major order.</summary>
+    /// <summary>(N, C, H, W) → (N, P, s·s·C) patches in row-major order.</summary>
     public TorchSharp.torch.Tensor Patchify(TorchSharp.torch.Tensor x)
     {
         long n = x.shape[0], c = x.shape[1], p = PatchSize, g = ImageSize / p;

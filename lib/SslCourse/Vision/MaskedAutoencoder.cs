@@ -6,9 +6,9 @@ using static TorchSharp.torch.nn;
 namespace SslCourse.Vision;
 
 /// <summary>What one MAE forward pass produced.</summary>
-/// <param name="Prediction">(B, L, P) predicted pixels for every patch.</param>
-/// <param name="Target">(B, L, P) the true patches.</param>
-/// <param name="Mask">(B, L) 1 = masked (hidden from the encoder), 0 = visible.</param>
+/// <param name="Prediction">(B, P, s²C) predicted pixels for every one of the P patches (side s, C channels).</param>
+/// <param name="Target">(B, P, s²C) the true patches.</param>
+/// <param name="Mask">(B, P) 1 = masked (hidden from the encoder), 0 = visible.</param>
 public sealed record MaeOutput(Tensor Prediction, Tensor Target, Tensor Mask);
 
 /// <summary>
@@ -45,7 +45,7 @@ public sealed class MaskedAutoencoder : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>(N, C, H, W) → (N, L, p·p·C) patches in row-major order.</summary>
+    /// <summary>(N, C, H, W) → (N, P, s·s·C) patches in row-major order.</summary>
     public Tensor Patchify(Tensor x) => Config.Patchify(x);
 
     /// <summary>The inverse of <see cref="Patchify"/>.</summary>
@@ -59,23 +59,42 @@ public sealed class MaskedAutoencoder : Module<Tensor, Tensor>
     public MaeOutput Run(Tensor images, Generator? generator = null)
     {
         using var scope = NewDisposeScope();
-        var target = Patchify(images);                                             // (B, L, P)
-        long b = target.shape[0], l = target.shape[1];
-        long keep = Math.Max(1, (long)Math.Round(l * (1 - Config.MaskRatio)));
-        var noise = rand(b, l, device: images.device, generator: generator);
-        var shuffle = noise.argsort(1);                                            // (B, L) random order per sample
-        var restore = shuffle.argsort(1);                                          // its inverse
-        var kept = shuffle[.., ..(int)keep];                                       // (B, keep)
-        var tokens = encoder.Embed(target);                                        // (B, L, D) with positions
+        var target = Patchify(images);                                             // (B, P, s²C)
+        long b = target.shape[0], l = target.shape[1];                             // l = P patches
+        var (kept, restore, mask) = RandomMasking(b, l, Config.MaskRatio, images.device, generator);
+        long keep = kept.shape[1];
+        var tokens = encoder.Embed(target);                                        // (B, P, D) with positions
         var visible = tokens.gather(1, kept.unsqueeze(-1).expand(-1, -1, tokens.shape[2]));
-        var encoded = encoder.Blocks(visible);                                     // (B, keep, D)
-        var dec = decoder_embed.forward(encoded);                                  // (B, keep, Dd)
+        var encoded = encoder.Blocks(visible);                                     // (B, K, D)
+        var dec = decoder_embed.forward(encoded);                                  // (B, K, Dd)
         var filler = mask_token.expand(b, l - keep, Config.DecoderDim);
-        var full = cat([dec, filler], 1).gather(1, restore.unsqueeze(-1).expand(-1, -1, Config.DecoderDim)); // (B, L, Dd) in image order
+        var full = cat([dec, filler], 1).gather(1, restore.unsqueeze(-1).expand(-1, -1, Config.DecoderDim)); // (B, P, Dd) in image order
         var h = decoder_norm.forward(decoder_blocks.forward(full + decoder_pos_embed));
-        var prediction = decoder_pred.forward(h);                                  // (B, L, P)
-        var mask = restore.ge(keep).to(ScalarType.Float32);                       // (B, L) 1 where hidden: its rank in the shuffle is ≥ keep
+        var prediction = decoder_pred.forward(h);                                  // (B, P, s²C)
         return new MaeOutput(prediction.MoveToOuterDisposeScope(), target.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// MAE's per-sample random masking (He et al., 2022, §3 and their reference code): draw uniform noise per patch,
+    /// sort it, keep the patches with the smallest noise. Returns the kept indices (B, K) with K = max(1, round(P(1 − r))),
+    /// the inverse permutation (B, P) that puts [kept tokens, then mask tokens] back into image order, and the
+    /// mask (B, P) (1 = hidden).
+    /// </summary>
+    /// <param name="batch">B, images.</param>
+    /// <param name="patches">P, patches per image.</param>
+    /// <param name="ratio">r, fraction hidden.</param>
+    /// <param name="device">Where the indices live.</param>
+    /// <param name="generator">Source of the noise (null = the global one).</param>
+    public static (Tensor Kept, Tensor Restore, Tensor Mask) RandomMasking(long batch, long patches, double ratio, Device device, Generator? generator = null)
+    {
+        using var scope = NewDisposeScope();
+        long keep = Math.Max(1, (long)Math.Round(patches * (1 - ratio)));
+        var noise = rand(batch, patches, device: device, generator: generator);
+        var shuffle = noise.argsort(1);                                 // (B, P) a random order per sample
+        var restore = shuffle.argsort(1);                               // its inverse: the rank of each patch
+        var kept = shuffle[.., ..(int)keep];                            // (B, K) the lowest-noise patches
+        var mask = restore.ge(keep).to(ScalarType.Float32);             // hidden ⇔ rank ≥ K
+        return (kept.MoveToOuterDisposeScope(), restore.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }
 
     /// <summary>The masked-patch reconstruction loss of one batch.</summary>
@@ -98,7 +117,7 @@ public sealed class MaskedAutoencoder : Module<Tensor, Tensor>
         eval();
         var o = Run(images, generator);
         train(wasTraining);
-        var m = o.Mask.unsqueeze(-1);                                      // (B, L, 1)
+        var m = o.Mask.unsqueeze(-1);                                      // (B, P, 1)
         var masked = Unpatchify(o.Target * (1 - m) + 0.5 * m);
         var recon = Unpatchify(o.Prediction.clamp(0, 1) * m + o.Target * (1 - m));
         return (masked.MoveToOuterDisposeScope(), recon.MoveToOuterDisposeScope(), images.detach().clone().MoveToOuterDisposeScope());
@@ -135,10 +154,10 @@ public sealed class MaeEncoder : VisionEncoder
     /// <inheritdoc/>
     public override VisionEncoder CreateSibling() => new MaeEncoder(config);
 
-    /// <summary>(B, L, P) patches → (B, L, D) tokens with positions added.</summary>
+    /// <summary>(B, P, s²C) patches → (B, P, D) tokens with positions added.</summary>
     public Tensor Embed(Tensor patches) => patch_embed.forward(patches) + pos_embed;
 
-    /// <summary>(B, L', D) tokens → (B, L', D) encoded tokens.</summary>
+    /// <summary>(B, K, D) tokens → (B, K, D) encoded tokens.</summary>
     public Tensor Blocks(Tensor tokens) => norm.forward(blocks.forward(tokens));
 
     /// <summary>(N, C, H, W) → (N, D): all patches encoded, token outputs averaged.</summary>

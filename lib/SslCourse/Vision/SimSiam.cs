@@ -19,7 +19,21 @@ public static class SimSiam
     /// <param name="config">Steps, batch, learning rate, augmentation.</param>
     /// <param name="course">The session (seed).</param>
     public static History Pretrain(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course) =>
-        Run(encoder, images, config, course, naive: false);
+        Run(encoder, images, config, course, naive: false, predict: true, stopGradient: true);
+
+    /// <summary>
+    /// One arm of SimSiam's ablation (Chen &amp; He, 2021, §4.1–4.2, Fig. 2 and Table 1): the symmetric D = −cos loss with
+    /// the predictor and the stop-gradient each switched on or off. Both on is <see cref="Pretrain"/>; both off is
+    /// the naive pull up to an affine map (‖z̄₁ − z̄₂‖² = 2 − 2cos).
+    /// </summary>
+    /// <param name="encoder">The encoder, on the images' device.</param>
+    /// <param name="images">(N, C, H, W) unlabeled images in [0, 1].</param>
+    /// <param name="config">Steps, batch, learning rate, augmentation.</param>
+    /// <param name="course">The session (seed).</param>
+    /// <param name="predictor">Apply the predictor q to each branch before comparing.</param>
+    /// <param name="stopGradient">Treat the target branch as a constant.</param>
+    public static History PretrainArm(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course, bool predictor, bool stopGradient) =>
+        Run(encoder, images, config, course, naive: false, predict: predictor, stopGradient: stopGradient);
 
     /// <summary>The naive Siamese baseline: same views and projection, but <see cref="NaivePull"/> (no predictor, no stop-gradient).</summary>
     /// <param name="encoder">The encoder, on the images' device.</param>
@@ -27,9 +41,13 @@ public static class SimSiam
     /// <param name="config">Steps, batch, learning rate, augmentation.</param>
     /// <param name="course">The session (seed).</param>
     public static History PretrainNaive(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course) =>
-        Run(encoder, images, config, course, naive: true);
+        Run(encoder, images, config, course, naive: true, predict: false, stopGradient: false);
 
-    private static History Run(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course, bool naive)
+    /// <summary>SimSiam's D(p, z) = −cos(p, z), batch mean, with or without treating z as a constant.</summary>
+    public static Tensor D(Tensor p, Tensor z, bool stopGradient = true) =>
+        stopGradient ? NegativeCosine.Loss(p, z) : nn.functional.cosine_similarity(p, z, dim: 1).mean().neg();
+
+    private static History Run(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course, bool naive, bool predict, bool stopGradient)
     {
         using var head = new ProjectionHead(encoder.OutputDim, 2 * config.ProjectionDim, config.ProjectionDim);
         using var predictor = new Predictor(config.ProjectionDim, config.ProjectionDim / 2);
@@ -40,7 +58,7 @@ public static class SimSiam
         var spread = new SpreadRecorder(config.LogEvery);
         encoder.train(); head.train(); predictor.train();
         var parameters = encoder.parameters().Concat(head.parameters());
-        if (!naive) parameters = parameters.Concat(predictor.parameters());
+        if (predict) parameters = parameters.Concat(predictor.parameters());
         var history = Trainer.Fit(parameters, step =>
         {
             var (x, _) = sampler.Next();
@@ -50,9 +68,9 @@ public static class SimSiam
             var (z1, z2) = (z[..b], z[b..]);
             spread.Capture(step, z1);
             if (naive) return NaivePull.Loss(z1, z2);
-            var p = predictor.forward(z);
-            return NegativeCosine.Symmetric(p[..b], p[b..], z1, z2);
-        }, config.Trainer(naive ? "naive pull" : "SimSiam"), config.BatchSize, evaluate: spread.Record);
+            var p = predict ? predictor.forward(z) : z;
+            return 0.5 * D(p[..b], z2, stopGradient) + 0.5 * D(p[b..], z1, stopGradient);
+        }, config.Trainer(naive ? "naive pull" : $"SimSiam{(predict ? "" : " −predictor")}{(stopGradient ? "" : " −stop-grad")}"), config.BatchSize, evaluate: spread.Record);
         encoder.eval();
         return history;
     }
