@@ -37,7 +37,7 @@ public static class Trainer
     {
         var trainable = parameters.Where(p => p.requires_grad).ToList();
         if (trainable.Count == 0) throw new ArgumentException("no trainable parameters were given", nameof(parameters));
-        using var optimizer = torch.optim.AdamW(trainable, options.LearningRate, beta2: options.Beta2, weight_decay: options.WeightDecay);
+        using var optimizer = torch.optim.AdamW(ParameterGroups(trainable, options), options.LearningRate, beta2: options.Beta2, weight_decay: options.WeightDecay);
         var history = new History();
         var device = trainable[0].device;
         using var lossSum = torch.zeros(1, device: device);
@@ -76,5 +76,26 @@ public static class Trainer
         history.Seconds = clock.Elapsed.TotalSeconds;
         history.Throughput = itemsPerStep * options.Steps / Math.Max(history.Seconds, 1e-9);
         return history;
+    }
+
+    /// <summary>
+    /// The optimiser's parameter groups: one group with <see cref="TrainerOptions.WeightDecay"/>, or, with
+    /// <see cref="TrainerOptions.DecayOnlyMatrices"/>, the parameters of dim ≥ 2 decayed and the rest (biases,
+    /// LayerNorm gains) not, as nanoGPT's <c>configure_optimizers</c> does. Empty groups are left out.
+    /// </summary>
+    public static IReadOnlyList<TorchSharp.Modules.AdamW.ParamGroup> ParameterGroups(IReadOnlyList<TorchSharp.Modules.Parameter> trainable, TrainerOptions options)
+    {
+        var groups = new List<TorchSharp.Modules.AdamW.ParamGroup>();
+        void Add(List<TorchSharp.Modules.Parameter> ps, double decay)
+        {
+            if (ps.Count > 0) groups.Add(new TorchSharp.Modules.AdamW.ParamGroup(ps, options.LearningRate, beta2: options.Beta2, weight_decay: decay));
+        }
+        if (!options.DecayOnlyMatrices) Add(trainable.ToList(), options.WeightDecay);
+        else
+        {
+            Add(trainable.Where(p => p.dim() >= 2).ToList(), options.WeightDecay);
+            Add(trainable.Where(p => p.dim() < 2).ToList(), 0.0);
+        }
+        return groups;
     }
 }
