@@ -17,10 +17,10 @@ internal static class FullRuns
     public static IReadOnlyList<string> Names { get; } = ["gpt-full", "gpt-cpu", "icl-full"];
 
     /// <summary>Runs one experiment; returns true when it meets its target (a shortened run only has to finish).</summary>
-    public static bool Run(string name, CourseSession course, string? corpusPath, int? steps = null, int? evalBatches = null) => name switch
+    public static bool Run(string name, CourseSession course, string? corpusPath, int? steps = null, int? evalBatches = null, bool decayAll = false) => name switch
     {
         "gpt-full" => Gpt(course, corpusPath, steps),
-        "gpt-cpu" => GptCpu(course, corpusPath, steps, evalBatches),
+        "gpt-cpu" => GptCpu(course, corpusPath, steps, evalBatches, decayAll),
         "icl-full" => Incontext(course, steps),
         _ => throw new ArgumentException($"unknown experiment {name}; known: {string.Join(", ", Names)}"),
     };
@@ -45,7 +45,8 @@ internal static class FullRuns
     }
 
     // notebooks/02_4 with Profile = "ci" (nanoGPT's CPU recipe), timed for bench/torch/compare_cpu.py, which reads the RESULT line.
-    private static bool GptCpu(CourseSession course, string? corpusPath, int? shortened, int? evalBatches)
+    // decayAll: the ablation of weight decay on every parameter (the course's trainer before nanoGPT's two groups).
+    private static bool GptCpu(CourseSession course, string? corpusPath, int? shortened, int? evalBatches, bool decayAll)
     {
         var recipe = PretrainConfig.NanoGptCpu with { Steps = shortened ?? PretrainConfig.NanoGptCpu.Steps, EvalEvery = int.MaxValue };
         var corpus = TextCorpus.Load(corpusPath);
@@ -53,10 +54,16 @@ internal static class FullRuns
         using var data = new TokenBatches(tok.Encode(corpus.Text), course.Device, seed: course.Seed);
         manual_seed(course.Seed);
         using var model = new Gpt(new GptConfig(tok.VocabSize, BlockSize: 64, Layers: 4, Heads: 4, Embed: 128, Dropout: 0, Bias: false)).to(course.Device);
-        var history = Pretraining.Train(model, data, recipe with { EvalBatches = 1 });   // timing includes the single final estimate only
-        var (_, val) = data.EstimateLoss(model.Loss, model, evalBatches ?? 200, recipe.Batch, model.Config.BlockSize);
+        model.train();
+        var options = recipe.ToTrainerOptions("gpt-cpu") with { DecayOnlyMatrices = !decayAll };
+        var history = Denormals.Run(() => SslCourse.Training.Trainer.Fit(model.parameters(), _ =>
+        {
+            var (x, y) = data.Sample(true, recipe.Batch, model.Config.BlockSize);
+            return model.Loss(x, y);
+        }, options, itemsPerStep: (long)recipe.Batch * model.Config.BlockSize));   // Pretraining.Train's loop without its evaluations
+        var (_, val) = Denormals.Run(() => data.EstimateLoss(model.Loss, model, evalBatches ?? 200, recipe.Batch, model.Config.BlockSize));
         var ms = 1000 * history.Seconds / recipe.Steps;
-        Console.WriteLine($"  course: {corpus.Name}, V = {tok.VocabSize}, {model.ParameterCount:N0} parameters, {torch.get_num_threads()} thread(s): {ms:F1} ms/step, validation {val:F4}");
+        Console.WriteLine($"  course: weight decay on {(decayAll ? "every parameter" : "matrices and embeddings only")}; {corpus.Name}, V = {tok.VocabSize}, {model.ParameterCount:N0} parameters, {torch.get_num_threads()} thread(s): {ms:F1} ms/step, validation {val:F4}");
         Console.WriteLine($"RESULT ms_per_step={ms:F2} val={val:F4}");
         return Verdict(val <= 1.92, $"validation loss {val:F4} ≤ 1.92 nats/char", recipe.Steps, PretrainConfig.NanoGptCpu.Steps);
     }

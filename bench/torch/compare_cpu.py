@@ -8,7 +8,9 @@ AdamW lr 1e-3 -> 1e-4 cosine, warm-up 100, beta2 0.99, weight decay 0.1 on dim >
 no biases; validation = mean over eval batches of the last 10% of tiny Shakespeare.
 
 Run from the repository root, after `dotnet build SslCourse.sln -c Release`, with Debian's python3-torch:
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 bench/torch/compare_cpu.py [--steps 2000] [--threads 1]
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/torch/compare_cpu.py [--steps 2000] [--threads 1]
+(/usr/bin/python3 is Debian's Python, where apt-get install python3-torch libopenblas0-pthread puts PyTorch 1.13.)
+OMP_NUM_THREADS=1 also keeps the course's run (a child process) on one libtorch thread.
 Not part of ./course test.
 """
 import argparse, math, os, re, subprocess, sys, time
@@ -42,7 +44,10 @@ class Block(nn.Module):
         b, t, c = x.shape
         q, k, v = self.qkv(self.norm1(x)).split(c, dim=2)
         q, k, v = (z.view(b, t, self.heads, c // self.heads).transpose(1, 2) for z in (q, k, v))
-        y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        # PyTorch 1.13 has no fused scaled_dot_product_attention: the explicit form, as nanoGPT's fallback path.
+        scores = (q @ k.transpose(-2, -1)) / math.sqrt(c // self.heads)
+        causal = torch.ones(t, t, dtype=torch.bool, device=x.device).tril()
+        y = F.softmax(scores.masked_fill(~causal, float("-inf")), dim=-1) @ v
         x = x + self.out(y.transpose(1, 2).reshape(b, t, c))
         return x + self.down(F.gelu(self.up(self.norm2(x))))
 
