@@ -15,7 +15,11 @@ public sealed record DecodingTrace(string Text, double[] ModelEntropy, double[] 
     public double MeanNll => -ChosenLogProb.Average();
 
     /// <summary>Generates <paramref name="maxNewTokens"/> tokens after <paramref name="prompt"/> (batch of one) and records the per-step numbers.</summary>
-    public static DecodingTrace Run(Gpt model, ITokenizer tokenizer, string prompt, int maxNewTokens, SamplingOptions options, int seed = 0)
+    public static DecodingTrace Run(Gpt model, ITokenizer tokenizer, string prompt, int maxNewTokens, SamplingOptions options, int seed = 0) =>
+        // One libtorch thread with flush-to-zero: one-token steps of a small model gain nothing from a second thread.
+        Runtime.Denormals.Run(() => Trace(model, tokenizer, prompt, maxNewTokens, options, seed));
+
+    private static DecodingTrace Trace(Gpt model, ITokenizer tokenizer, string prompt, int maxNewTokens, SamplingOptions options, int seed)
     {
         if (maxNewTokens < 1) throw new ArgumentOutOfRangeException(nameof(maxNewTokens), maxNewTokens, "generate at least one token");
         var device = model.parameters().First().device;

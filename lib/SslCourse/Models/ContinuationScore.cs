@@ -14,7 +14,11 @@ public static class ContinuationScore
     /// log p(<paramref name="continuation"/> | <paramref name="context"/>) in nats. The context is cut from the left
     /// to fit the model's block size.
     /// </summary>
-    public static double LogProb(Gpt model, ITokenizer tokenizer, string context, string continuation)
+    public static double LogProb(Gpt model, ITokenizer tokenizer, string context, string continuation) =>
+        // One libtorch thread with flush-to-zero: a single short sequence gains nothing from a second thread.
+        Runtime.Denormals.Run(() => Score(model, tokenizer, context, continuation));
+
+    private static double Score(Gpt model, ITokenizer tokenizer, string context, string continuation)
     {
         var cont = tokenizer.Encode(continuation);
         if (cont.Length == 0) throw new ArgumentException("the continuation is empty", nameof(continuation));
