@@ -14,7 +14,7 @@ internal static class Cases
     [
         Vision("simclr-ci", course, SslConfig.Ci, ConvEncoderConfig.Tiny),
         Vision("simclr-full", course, SslConfig.Full, ConvEncoderConfig.Small),
-        Gpt("gpt-ci", course, new GptConfig(65, BlockSize: 64, Layers: 2, Heads: 4, Embed: 64), batch: 32, profileSteps: 2000, lr: 3e-3),
+        Gpt("gpt-ci", course, new GptConfig(65, BlockSize: 64, Layers: 4, Heads: 4, Embed: 128, Bias: false), batch: 12, profileSteps: 2000, lr: 1e-3),
         Gpt("gpt-full", course, GptConfig.ShakespeareChar, batch: 64, profileSteps: 5000, lr: 1e-3),
         Incontext("icl-ci", course, layers: 2, embed: 64, batch: 32, profileSteps: 1500),
         Incontext("icl-full", course, layers: 4, embed: 128, batch: 64, profileSteps: 6000),

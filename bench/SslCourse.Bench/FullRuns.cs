@@ -14,12 +14,13 @@ namespace SslCourse.Bench;
 /// </summary>
 internal static class FullRuns
 {
-    public static IReadOnlyList<string> Names { get; } = ["gpt-full", "icl-full"];
+    public static IReadOnlyList<string> Names { get; } = ["gpt-full", "gpt-cpu", "icl-full"];
 
     /// <summary>Runs one experiment; returns true when it meets its target (a shortened run only has to finish).</summary>
-    public static bool Run(string name, CourseSession course, string? corpusPath, int? steps = null) => name switch
+    public static bool Run(string name, CourseSession course, string? corpusPath, int? steps = null, int? evalBatches = null, bool decayAll = false) => name switch
     {
         "gpt-full" => Gpt(course, corpusPath, steps),
+        "gpt-cpu" => GptCpu(course, corpusPath, steps, evalBatches, decayAll),
         "icl-full" => Incontext(course, steps),
         _ => throw new ArgumentException($"unknown experiment {name}; known: {string.Join(", ", Names)}"),
     };
@@ -36,11 +37,37 @@ internal static class FullRuns
         Console.WriteLine($"{corpus.Name} from {corpus.Source}: {corpus.Text.Length:N0} characters, V = {tok.VocabSize}, first 90% train");
         manual_seed(course.Seed);
         using var model = new Gpt(GptConfig.ShakespeareChar with { VocabSize = tok.VocabSize }).to(course.Device);
-        var history = Pretraining.Train(model, data, steps, batch: 64, learningRate: 1e-3, evalEvery: Math.Min(500, steps), evalBatches: evalBatches,
-            atEval: (step, h) => Console.WriteLine($"step {step}: train {h.Last("train_eval"):F4}, val {h.Last("val_loss"):F4}"));
+        var recipe = PretrainConfig.NanoGptGpu with { Steps = steps, EvalEvery = Math.Min(500, steps), EvalBatches = evalBatches };
+        var history = Pretraining.Train(model, data, recipe, atEval: (step, h) => Console.WriteLine($"step {step}: train {h.Last("train_eval"):F4}, val {h.Last("val_loss"):F4}"));
         var (train, val) = (history.Last("train_eval"), history.Last("val_loss")); // the trainer evaluates the last step too
         Console.WriteLine($"{model.ParameterCount:N0} parameters; {history.Seconds:F0} s, {history.Throughput:N0} tokens/s; final train {train:F4}, val {val:F4}");
         return Verdict(val <= 1.50, $"validation loss {val:F4} ≤ 1.50 nats/char", steps, fullSteps);
+    }
+
+    // notebooks/02_4 with Profile = "ci" (nanoGPT's CPU recipe), timed for bench/torch/compare_cpu.py, which reads the RESULT line.
+    // decayAll: the ablation of weight decay on every parameter (the course's trainer before nanoGPT's two groups).
+    private static bool GptCpu(CourseSession course, string? corpusPath, int? shortened, int? evalBatches, bool decayAll)
+    {
+        var recipe = PretrainConfig.NanoGptCpu with { Steps = shortened ?? PretrainConfig.NanoGptCpu.Steps, EvalEvery = int.MaxValue };
+        var corpus = TextCorpus.Load(corpusPath);
+        var tok = new CharTokenizer(corpus.Text);
+        using var data = new TokenBatches(tok.Encode(corpus.Text), course.Device, seed: course.Seed);
+        manual_seed(course.Seed);
+        using var model = new Gpt(new GptConfig(tok.VocabSize, BlockSize: 64, Layers: 4, Heads: 4, Embed: 128, Dropout: 0, Bias: false)).to(course.Device);
+        model.train();
+        var cpuStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var options = recipe.ToTrainerOptions("gpt-cpu") with { DecayOnlyMatrices = !decayAll };
+        var history = Denormals.Run(() => SslCourse.Training.Trainer.Fit(model.parameters(), _ =>
+        {
+            var (x, y) = data.Sample(true, recipe.Batch, model.Config.BlockSize);
+            return model.Loss(x, y);
+        }, options, itemsPerStep: (long)recipe.Batch * model.Config.BlockSize));   // Pretraining.Train's loop without its evaluations
+        var cpuMs = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds / recipe.Steps;
+        var (_, val) = Denormals.Run(() => data.EstimateLoss(model.Loss, model, evalBatches ?? 200, recipe.Batch, model.Config.BlockSize));
+        var ms = 1000 * history.Seconds / recipe.Steps;
+        Console.WriteLine($"  course: weight decay on {(decayAll ? "every parameter" : "matrices and embeddings only")}; {corpus.Name}, V = {tok.VocabSize}, {model.ParameterCount:N0} parameters, {torch.get_num_threads()} thread(s): {ms:F1} ms/step wall, {cpuMs:F1} ms/step CPU, validation {val:F4}");
+        Console.WriteLine($"RESULT ms_per_step={ms:F2} cpu_ms_per_step={cpuMs:F2} val={val:F4}");
+        return Verdict(val <= 1.92, $"validation loss {val:F4} ≤ 1.92 nats/char", recipe.Steps, PretrainConfig.NanoGptCpu.Steps);
     }
 
     // notebooks/02_6 (b) with Profile = "full": 4 layers, 128 wide, 6,000 steps of 64 sequences.

@@ -29,13 +29,21 @@ public static class Sampler
     }
 
     /// <summary>The next token (B, 1) under <paramref name="options"/>.</summary>
-    public static Tensor Next(Tensor logits, SamplingOptions options, Generator? generator = null)
+    public static Tensor Next(Tensor logits, SamplingOptions options, Generator? generator = null) =>
+        options.IsGreedy ? logits.argmax(-1, keepdim: true) : SampleFrom(Distribution(logits, options), generator);
+
+    /// <summary>
+    /// The distribution (B, V) that <see cref="Next"/> draws from: softmax(u / τ) restricted to the top k and/or the
+    /// nucleus and renormalised; for greedy decoding, all mass on the argmax.
+    /// </summary>
+    public static Tensor Distribution(Tensor logits, SamplingOptions options)
     {
-        if (options.IsGreedy) return logits.argmax(-1, keepdim: true);
+        if (options.IsGreedy)
+            return zeros_like(logits).scatter_(-1, logits.argmax(-1, keepdim: true), ones_like(logits[.., ..1]));
         var u = logits / options.Temperature;
         if (options.TopK is int k) u = TopK(u, k);
         if (options.TopP is double p) u = TopP(u, p);
-        return SampleFrom(nn.functional.softmax(u, -1), generator);
+        return nn.functional.softmax(u, -1);
     }
 
     /// <summary>One draw per row of <paramref name="probs"/> (B, V) by inverting the cumulative distribution.</summary>

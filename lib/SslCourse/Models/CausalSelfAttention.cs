@@ -17,6 +17,7 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
     private readonly Dropout resid_dropout;
     private readonly int _heads;
     private readonly double _dropout;
+    private readonly bool _causal;
 
     /// <summary>Builds the layer for <paramref name="config"/>.</summary>
     public CausalSelfAttention(GptConfig config) : base(nameof(CausalSelfAttention))
@@ -27,6 +28,7 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
         resid_dropout = nn.Dropout(config.Dropout);
         _heads = config.Heads;
         _dropout = config.Dropout;
+        _causal = config.Causal;
         RegisterComponents();
     }
 
@@ -54,7 +56,13 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
             (k, v) = cache.Append(layer, k, v);
         }
         Tensor y;
-        if (UseExplicit) y = Explicit(q, k, v, past, out var att, training ? _dropout : 0);
+        if (!_causal)
+        {
+            if (cache is not null) throw new InvalidOperationException("a bidirectional encoder (Causal = false) has no KV cache: every position reads the future");
+            y = UseExplicit ? Explicit(q, k, v, past, out _, training ? _dropout : 0, causal: false)
+                            : nn.functional.scaled_dot_product_attention(q, k, v, p: training ? _dropout : 0);
+        }
+        else if (UseExplicit) y = Explicit(q, k, v, past, out var att, training ? _dropout : 0);
         else if (past == 0) y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true, p: training ? _dropout : 0);
         else if (T == 1) y = nn.functional.scaled_dot_product_attention(q, k, v, p: training ? _dropout : 0); // the newest token sees all
         else y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: CausalMask(T, past, x.device), p: training ? _dropout : 0);
@@ -71,11 +79,12 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
     /// <param name="past">Cached positions before the queries.</param>
     /// <param name="attention">The weights (B, nh, T, past + T).</param>
     /// <param name="dropout">Dropout on the weights (training only).</param>
-    public Tensor Explicit(Tensor q, Tensor k, Tensor v, long past, out Tensor attention, double dropout = 0)
+    /// <param name="causal">False leaves out the mask (a bidirectional encoder).</param>
+    public Tensor Explicit(Tensor q, Tensor k, Tensor v, long past, out Tensor attention, double dropout = 0, bool causal = true)
     {
         var T = q.shape[2];
         var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(q.shape[3]); // (B, nh, T, past+T)
-        scores = scores.masked_fill(CausalMask(T, past, q.device).logical_not(), double.NegativeInfinity);
+        if (causal) scores = scores.masked_fill(CausalMask(T, past, q.device).logical_not(), double.NegativeInfinity);
         attention = nn.functional.softmax(scores, -1);
         LastAttention?.Dispose();
         LastAttention = attention.detach().cpu().DetachFromDisposeScope();

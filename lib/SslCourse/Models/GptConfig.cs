@@ -11,7 +11,10 @@ namespace SslCourse.Models;
 /// <param name="Dropout">Dropout rate in training.</param>
 /// <param name="Bias">Biases in Linear and LayerNorm layers (GPT-2 has them).</param>
 /// <param name="TanhGelu">The MLP uses GELU's tanh approximation, as GPT-2 did (Hendrycks &amp; Gimpel, 2016), instead of the exact erf form.</param>
-public sealed record GptConfig(int VocabSize, int BlockSize, int Layers, int Heads, int Embed, double Dropout = 0.0, bool Bias = true, bool TanhGelu = false)
+/// <param name="Causal">True for a decoder (each position attends to itself and earlier ones); false for a bidirectional
+/// encoder as in BERT (Devlin et al., 2019), where every position attends to every other.</param>
+public sealed record GptConfig(int VocabSize, int BlockSize, int Layers, int Heads, int Embed, double Dropout = 0.0, bool Bias = true, bool TanhGelu = false,
+    bool Causal = true)
 {
     /// <summary>A few-second model for tests and ci: 2 layers, 4 heads, 64 wide, context 64.</summary>
     public static GptConfig Tiny => new(VocabSize: 96, BlockSize: 64, Layers: 2, Heads: 4, Embed: 64);

@@ -8,8 +8,12 @@ namespace SslCourse.Models;
 /// <summary>Trains a GPT on <see cref="IncontextTask"/> sequences and measures accuracy against the number of demonstrations.</summary>
 public static class IncontextExperiment
 {
-    /// <summary>Next-token cross-entropy on the answer tokens only, every query of every sequence at once.</summary>
-    public static History Train(Gpt model, IncontextTask task, int steps, int batch, int examples, double learningRate, int seed)
+    /// <summary>
+    /// Next-token cross-entropy on the answer tokens only, every query of every sequence at once. <c>atEval</c>, when
+    /// given, is called with the step every <c>evalEvery</c> steps (0: only at the end), e.g. to measure accuracy during training.
+    /// </summary>
+    public static History Train(Gpt model, IncontextTask task, int steps, int batch, int examples, double learningRate, int seed,
+        Action<int>? atEval = null, int evalEvery = 0)
     {
         var rng = new Random(seed);
         var device = model.parameters().First().device;
@@ -21,7 +25,8 @@ public static class IncontextExperiment
             var logits = model.forward(x);
             return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), y.reshape(-1), ignore_index: -1);
         }, new TrainerOptions(steps, learningRate, WeightDecay: 0.01, WarmupSteps: Math.Max(1, steps / 20), LogEvery: Math.Max(1, steps / 50),
-            Name: "in-context", Beta2: 0.99), itemsPerStep: batch));
+            Name: "in-context", Beta2: 0.99), itemsPerStep: batch,
+            evaluate: atEval is null ? null : (step, _) => { atEval(step); model.train(); }, evalEvery: evalEvery > 0 ? evalEvery : steps));
     }
 
     /// <summary>Accuracy on the k-th query (k = 0…examples−1 demonstrations before it), over fresh sequences.</summary>

@@ -9,27 +9,37 @@ namespace SslCourse.Models;
 public static class Pretraining
 {
     /// <summary>
-    /// Trains <paramref name="model"/> on <paramref name="data"/>'s train split with AdamW + cosine, recording
-    /// "train_eval" and "val_loss" (means over <paramref name="evalBatches"/> batches) every <paramref name="evalEvery"/>
-    /// steps; <paramref name="atEval"/> runs after each evaluation (e.g. to print a sample).
+    /// Trains <paramref name="model"/> on <paramref name="data"/>'s train split as <paramref name="config"/> says,
+    /// recording "train_eval" and "val_loss" (means over <see cref="PretrainConfig.EvalBatches"/> random batches)
+    /// every <see cref="PretrainConfig.EvalEvery"/> steps and at the end; <paramref name="atEval"/> runs after each
+    /// evaluation (e.g. to print a sample). Calling it again continues training the same weights with a fresh optimiser.
     /// </summary>
-    public static History Train(Gpt model, TokenBatches data, int steps, int batch, double learningRate,
-        int evalEvery, int evalBatches = 10, Action<int, History>? atEval = null, string name = "pretrain")
+    public static History Train(Gpt model, TokenBatches data, PretrainConfig config, Action<int, History>? atEval = null, string name = "pretrain")
     {
         var block = model.Config.BlockSize;
         model.train();
-        Denormals.FlushToZero(); // sharp attention produces subnormal floats, 30× slower on x86; Fit steps on this thread
-        return Trainer.Fit(model.parameters(), _ =>
+        // One libtorch thread with flush-to-zero: sharp attention produces subnormal floats (30× slower on x86) and the
+        // flag is per thread; and for models this small a second thread gains little, while on a shared CPU its
+        // OpenMP spin-waiting was measured to make a step 2.5× slower. On a GPU the thread count does not matter.
+        return Denormals.Run(() => Trainer.Fit(model.parameters(), _ =>
         {
-            var (x, y) = data.Sample(true, batch, block);
+            var (x, y) = data.Sample(true, config.Batch, block);
             return model.Loss(x, y);
-        }, new TrainerOptions(steps, learningRate, WeightDecay: 0.1, WarmupSteps: Math.Max(1, steps / 20), LogEvery: Math.Max(1, evalEvery / 4),
-            Name: name, Beta2: 0.99, ItemUnit: "tokens"), itemsPerStep: (long)batch * block, evaluate: (step, h) =>
+        }, config.ToTrainerOptions(name), itemsPerStep: (long)config.Batch * block, evaluate: (step, h) =>
         {
-            var (tr, va) = data.EstimateLoss(model.Loss, model, evalBatches, batch, block);
+            var (tr, va) = data.EstimateLoss(model.Loss, model, config.EvalBatches, config.Batch, block);
             h.Add("train_eval", step, tr);
             h.Add("val_loss", step, va);
             atEval?.Invoke(step, h);
-        }, evalEvery: evalEvery);
+        }, evalEvery: config.EvalEvery));
     }
+
+    /// <summary>
+    /// Short form for small demos: <paramref name="steps"/> steps at <paramref name="learningRate"/> decaying to a tenth,
+    /// warm-up over the first 5%, β2 0.99, weight decay 0.1 on matrices.
+    /// </summary>
+    public static History Train(Gpt model, TokenBatches data, int steps, int batch, double learningRate,
+        int evalEvery, int evalBatches = 10, Action<int, History>? atEval = null, string name = "pretrain") =>
+        Train(model, data, new PretrainConfig(steps, batch, learningRate, learningRate / 10, Math.Max(1, steps / 20),
+            EvalEvery: evalEvery, EvalBatches: evalBatches, LogEvery: Math.Max(1, evalEvery / 4)), atEval, name);
 }

@@ -26,6 +26,7 @@ public static class Trainer
     /// <param name="afterStep">Called after each optimiser step, inside the step's dispose scope (e.g. an EMA update).</param>
     /// <param name="evaluate">Called at every record with the history; may add metrics (e.g. validation loss).</param>
     /// <param name="evalEvery">Call <paramref name="evaluate"/> every this many steps (defaults to LogEvery).</param>
+    /// <param name="stopWhen">Checked after each evaluation; true ends training there (early stopping).</param>
     public static History Fit(
         IEnumerable<TorchSharp.Modules.Parameter> parameters,
         Func<int, Tensor> lossAt,
@@ -33,18 +34,19 @@ public static class Trainer
         long itemsPerStep = 0,
         Action<StepInfo>? afterStep = null,
         Action<int, History>? evaluate = null,
-        int? evalEvery = null)
+        int? evalEvery = null,
+        Func<bool>? stopWhen = null)
     {
         var trainable = parameters.Where(p => p.requires_grad).ToList();
         if (trainable.Count == 0) throw new ArgumentException("no trainable parameters were given", nameof(parameters));
-        using var optimizer = torch.optim.AdamW(trainable, options.LearningRate, beta2: options.Beta2, weight_decay: options.WeightDecay);
+        using var optimizer = torch.optim.AdamW(ParameterGroups(trainable, options), options.LearningRate, beta2: options.Beta2, weight_decay: options.WeightDecay);
         var history = new History();
         var device = trainable[0].device;
         using var lossSum = torch.zeros(1, device: device);
         var clock = Stopwatch.StartNew();
         var every = Math.Max(1, options.LogEvery);
         var evalPeriod = evalEvery ?? every;
-        int sinceRecord = 0;
+        int sinceRecord = 0, stepsDone = options.Steps;
         using var progress = Progress.Start(options.Name, options.Steps, options.ItemUnit);
         for (int step = 0; step < options.Steps; step++)
         {
@@ -70,11 +72,38 @@ public static class Trainer
                 if (!double.IsFinite(mean))
                     throw new InvalidOperationException($"{options.Name}: loss became {mean} at step {step + 1}; lower the learning rate");
             }
-            if (evaluate is not null && ((step + 1) % evalPeriod == 0 || last)) evaluate(step + 1, history);
-            progress.Report(step + 1, history.LastLoss, itemsPerStep, last);
+            var stop = false;
+            if (evaluate is not null && ((step + 1) % evalPeriod == 0 || last))
+            {
+                evaluate(step + 1, history);
+                stop = !last && stopWhen?.Invoke() == true;
+            }
+            progress.Report(step + 1, history.LastLoss, itemsPerStep, last || stop);
+            if (stop) { stepsDone = step + 1; break; }
         }
         history.Seconds = clock.Elapsed.TotalSeconds;
-        history.Throughput = itemsPerStep * options.Steps / Math.Max(history.Seconds, 1e-9);
+        history.Throughput = itemsPerStep * stepsDone / Math.Max(history.Seconds, 1e-9);
         return history;
+    }
+
+    /// <summary>
+    /// The optimiser's parameter groups: one group with <see cref="TrainerOptions.WeightDecay"/>, or, with
+    /// <see cref="TrainerOptions.DecayOnlyMatrices"/>, the parameters of dim ≥ 2 decayed and the rest (biases,
+    /// LayerNorm gains) not, as nanoGPT's <c>configure_optimizers</c> does. Empty groups are left out.
+    /// </summary>
+    public static IReadOnlyList<TorchSharp.Modules.AdamW.ParamGroup> ParameterGroups(IReadOnlyList<TorchSharp.Modules.Parameter> trainable, TrainerOptions options)
+    {
+        var groups = new List<TorchSharp.Modules.AdamW.ParamGroup>();
+        void Add(List<TorchSharp.Modules.Parameter> ps, double decay)
+        {
+            if (ps.Count > 0) groups.Add(new TorchSharp.Modules.AdamW.ParamGroup(ps, options.LearningRate, beta2: options.Beta2, weight_decay: decay));
+        }
+        if (!options.DecayOnlyMatrices) Add(trainable.ToList(), options.WeightDecay);
+        else
+        {
+            Add(trainable.Where(p => p.dim() >= 2).ToList(), options.WeightDecay);
+            Add(trainable.Where(p => p.dim() < 2).ToList(), 0.0);
+        }
+        return groups;
     }
 }

@@ -11,6 +11,8 @@ namespace SslCourse.Training;
 /// <param name="Name">Label for the progress line.</param>
 /// <param name="Beta2">AdamW's second-moment decay.</param>
 /// <param name="ItemUnit">What the throughput counts ("samples", or "tokens" for language models).</param>
+/// <param name="DecayOnlyMatrices">Apply <paramref name="WeightDecay"/> only to parameters with two or more dimensions
+/// (weight matrices and embeddings), not to biases and LayerNorm gains — nanoGPT's two AdamW parameter groups.</param>
 public sealed record TrainerOptions(
     int Steps,
     double LearningRate = 1e-3,
@@ -21,7 +23,8 @@ public sealed record TrainerOptions(
     int LogEvery = 10,
     string Name = "train",
     double Beta2 = 0.999,
-    string ItemUnit = "samples")
+    string ItemUnit = "samples",
+    bool DecayOnlyMatrices = false)
 {
     /// <summary>The learning rate at <paramref name="step"/> (0-based): linear warm-up, then cosine to the floor.</summary>
     public double LearningRateAt(int step)
