@@ -70,6 +70,23 @@ public sealed class ReferenceFixtureTests
         Close(f["lm.loss"].reshape([]), LmLoss.Loss(f["lm.logits"], f["lm.targets"].to(ScalarType.Int64)), "LM cross-entropy");
     }
 
+    [Fact]
+    public void One_AdamW_step_with_the_decay_split_matches_PyTorch()
+    {
+        using var scope = NewDisposeScope();
+        var f = SafeTensors.Read(Fixture("adamw_step.safetensors"));
+        var names = new[] { "w", "b", "gain" };
+        var ps = names.Select(n => new TorchSharp.Modules.Parameter(f["param." + n].clone())).ToList();
+        for (int i = 0; i < ps.Count; i++) ps[i].grad = f["grad." + names[i]].clone();
+        var options = new SslCourse.Training.TrainerOptions(Steps: 1, LearningRate: 1e-2, WeightDecay: 0.1, Beta2: 0.99, DecayOnlyMatrices: true);
+        var groups = SslCourse.Training.Trainer.ParameterGroups(ps, options);
+        Assert.Equal(2, groups.Count);
+        Assert.Equal([0.1, 0.0], groups.Select(g => g.Options.weight_decay!.Value));
+        using var opt = optim.AdamW(groups, options.LearningRate, beta2: options.Beta2, weight_decay: options.WeightDecay);
+        opt.step();
+        for (int i = 0; i < ps.Count; i++) Close(f["after." + names[i]], ps[i], $"AdamW step, {names[i]}");
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(-0.5)]
