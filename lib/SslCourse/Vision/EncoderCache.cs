@@ -47,7 +47,7 @@ public static class EncoderCache
             var initial = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
             try
             {
-                var cachedHistory = FromJson(File.ReadAllText(historyFile));
+                var cachedHistory = HistoryJson.Read(File.ReadAllText(historyFile));
                 model.load(weights);
                 model.eval();
                 Console.WriteLine($"loaded checkpoint {key} from {folder}");
@@ -65,7 +65,7 @@ public static class EncoderCache
         }
         var history = train();
         AtomicFile.Write(weights, tmp => model.save(tmp));
-        AtomicFile.WriteAllText(historyFile, ToJson(history));
+        AtomicFile.WriteAllText(historyFile, HistoryJson.Write(history));
         return (history, false);
     }
 
@@ -73,20 +73,5 @@ public static class EncoderCache
     {
         using var _ = no_grad();
         foreach (var (name, t) in model.state_dict()) t.copy_(initial[name]);
-    }
-
-    private sealed record HistoryDto(List<int> Steps, List<double> Loss, Dictionary<string, List<double[]>> Metrics, double Seconds, double Throughput);
-
-    private static string ToJson(History h) => JsonSerializer.Serialize(new HistoryDto(h.Steps, h.Loss,
-        h.Metrics.ToDictionary(kv => kv.Key, kv => kv.Value.Select(p => new[] { p.Step, p.Value }).ToList()), h.Seconds, h.Throughput));
-
-    private static History FromJson(string json)
-    {
-        var dto = JsonSerializer.Deserialize<HistoryDto>(json) ?? throw new JsonException("empty history");
-        var h = new History { Seconds = dto.Seconds, Throughput = dto.Throughput };
-        h.Steps.AddRange(dto.Steps);
-        h.Loss.AddRange(dto.Loss);
-        foreach (var (name, points) in dto.Metrics) foreach (var p in points) h.Add(name, (int)p[0], p[1]);
-        return h;
     }
 }
