@@ -44,11 +44,14 @@ for (const name of pages) {
   });
   const missing = [];
   page.on("response", r => { if (r.status() >= 400) missing.push(r.url()); });
-  await page.goto(base + name, { waitUntil: "networkidle" });
+  // "load" first: a page whose inline chart scripts keep the parser busy can be network-idle while still loading.
+  await page.goto(base + name, { waitUntil: "load", timeout: 120_000 });
+  await page.waitForFunction(() => document.readyState === "complete", null, { timeout: 120_000 });
+  await page.waitForTimeout(1000); // KaTeX's fonts and the charts' last redraws
   const seen = await page.evaluate(() => {
     const charts = [...document.querySelectorAll(".sslcourse-chart")];
     const drawn = charts.filter(c => c.querySelector("svg.main-svg") &&
-      c.querySelectorAll("g.trace, g.hm image, .layer-below image, .layer-above image").length > 0);
+      c.querySelectorAll("g.trace, g.hm image, g.imagelayer image, .layer-below image, .layer-above image").length > 0);
     const maths = [...document.querySelectorAll(".math")];
     const rendered = maths.filter(m => m.querySelector(".katex") && !m.querySelector(".katex-error"));
     return { charts: charts.length, drawn: drawn.length, maths: maths.length, rendered: rendered.length,
