@@ -17,7 +17,9 @@ internal static class ScopeFixer
         var root = CSharpSyntaxTree.ParseText(program, new CSharpParseOptions(LanguageVersion.Preview)).GetRoot();
         var topLevel = root.ChildNodes().OfType<GlobalStatementSyntax>()
             .Select(g => g.Statement).OfType<LocalDeclarationStatementSyntax>()
-            .SelectMany(l => l.Declaration.Variables).Select(v => v.Identifier.Text).ToHashSet();
+            .SelectMany(l => l.Declaration.Variables).Select(v => v.Identifier.Text)
+            .Concat(root.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Where(IsTopLevel).Select(d => d.Identifier.Text))
+            .ToHashSet();
         var inner = root.DescendantNodes().SelectMany(InnerDeclarations).ToHashSet();
         var clashes = topLevel.Intersect(inner).ToHashSet();
         return clashes.Count == 0 ? program : new Renamer(clashes).Visit(root).ToFullString();
@@ -30,12 +32,17 @@ internal static class ScopeFixer
         ParameterSyntax p => [p.Identifier.Text],
         ForEachStatementSyntax f => [f.Identifier.Text],
         CatchDeclarationSyntax c => [c.Identifier.Text],
-        SingleVariableDesignationSyntax d when d.Ancestors().Any(a => a is BlockSyntax or LambdaExpressionSyntax) => [d.Identifier.Text],
+        SingleVariableDesignationSyntax d when !IsTopLevel(d) => [d.Identifier.Text],
         _ => [],
     };
 
+    /// <summary>A deconstruction at the file's top level, e.g. <c>var (a, b) = …;</c> as a top-level statement.</summary>
+    private static bool IsTopLevel(SingleVariableDesignationSyntax d) =>
+        d.Ancestors().OfType<StatementSyntax>().FirstOrDefault() is ExpressionStatementSyntax { Parent: GlobalStatementSyntax };
+
     private static bool DeclaredInside(SyntaxNode scope, string name) => scope switch
     {
+        ForEachVariableStatementSyntax f => f.Variable.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>().Any(d => d.Identifier.Text == name),
         BlockSyntax b => b.Statements.OfType<LocalDeclarationStatementSyntax>().Any(l => l.Declaration.Variables.Any(v => v.Identifier.Text == name)),
         SimpleLambdaExpressionSyntax l => l.Parameter.Identifier.Text == name,
         ParenthesizedLambdaExpressionSyntax l => l.ParameterList.Parameters.Any(p => p.Identifier.Text == name),
@@ -57,6 +64,11 @@ internal static class ScopeFixer
                 ? visited.WithIdentifier(SyntaxFactory.Identifier(node.Identifier.LeadingTrivia, Renamed(node.Identifier.Text), node.Identifier.TrailingTrivia))
                 : visited;
         }
+
+        public override SyntaxNode? VisitSingleVariableDesignation(SingleVariableDesignationSyntax node) =>
+            names.Contains(node.Identifier.Text) && IsTopLevel(node)
+                ? node.WithIdentifier(SyntaxFactory.Identifier(node.Identifier.LeadingTrivia, Renamed(node.Identifier.Text), node.Identifier.TrailingTrivia))
+                : node;
 
         public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
         {

@@ -42,12 +42,15 @@ public sealed class ExportTranslationTests
     public void A_variable_declared_again_in_a_later_cell_is_assigned_and_inner_clashes_are_renamed()
     {
         var app = Export(Notebook(("var n = 1;", false), ("var n = 2;", false),
-            ("var f = new Func<int, int>(k => { var acc = k; return acc; });", false), ("var acc = f(n);\nConsole.WriteLine(acc);", false)));
+            ("var f = new Func<int, int>(k => { var acc = k; return acc; });", false),
+            ("foreach (var (name, acc) in new[] { (\"a\", 1) }) Console.WriteLine(acc);", false),
+            ("var acc = f(n);\nConsole.WriteLine(acc);", false)));
         Assert.Contains("n = 2;", app);
         Assert.DoesNotContain("var n = 2;", app);
         Assert.Contains("var acc = k; return acc;", app);            // the lambda's own acc is untouched
         Assert.Contains("var acc_top = f(n);", app);
         Assert.Contains("Console.WriteLine(acc_top);", app);
+        Assert.Contains("foreach (var (name, acc) in new[] { (\"a\", 1) }) Console.WriteLine(acc);", app);   // the loop's own acc too
     }
 
     [Fact]
