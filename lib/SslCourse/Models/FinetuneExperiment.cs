@@ -1,3 +1,4 @@
+using SslCourse.Losses;
 using SslCourse.Runtime;
 using SslCourse.Text;
 using SslCourse.Training;
@@ -79,8 +80,7 @@ public static class FinetuneExperiment
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var logits = model.forward(x[.., ..^1]); // (N, T-1, V)
-        var nll = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), x[.., 1..].reshape(-1),
-            reduction: nn.Reduction.None).reshape(x.shape[0], -1); // (N, T-1)
+        var nll = LmLoss.TokenLosses(logits, x[.., 1..]); // (N, T-1)
         if (lastTokens is int k) nll = nll[.., ^Math.Clamp(k, 1, (int)nll.shape[1])..];
         nll = nll.mean([1]); // (N)
         var half = x.shape[0] / 2; // the lower-loss half is called real

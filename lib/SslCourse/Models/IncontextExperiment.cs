@@ -1,4 +1,5 @@
 using SslCourse.Data;
+using SslCourse.Losses;
 using SslCourse.Runtime;
 using SslCourse.Training;
 using static TorchSharp.torch;
@@ -22,8 +23,7 @@ public static class IncontextExperiment
         return Denormals.Run(() => Trainer.Fit(model.parameters(), _ =>
         {
             var (x, y) = task.Batch(rng, batch, examples, device);
-            var logits = model.forward(x);
-            return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), y.reshape(-1), ignore_index: -1);
+            return LmLoss.Loss(model.forward(x), y, ignoreIndex: -1);
         }, new TrainerOptions(steps, learningRate, WeightDecay: 0.01, WarmupSteps: Math.Max(1, steps / 20), LogEvery: Math.Max(1, steps / 50),
             Name: "in-context", Beta2: 0.99), itemsPerStep: batch,
             evaluate: atEval is null ? null : (step, _) => { atEval(step); model.train(); }, evalEvery: evalEvery > 0 ? evalEvery : steps));
