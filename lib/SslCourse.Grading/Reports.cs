@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Xml.Linq;
 using SslCourse.Notebooks;
 
 namespace SslCourse.Grading;
@@ -100,32 +99,28 @@ internal static class Reports
     /// <summary>One testsuite per submission, one testcase per autograded question (manual ones skipped).</summary>
     public static void WriteJUnit(string path, IReadOnlyList<SubmissionResult> results)
     {
-        var root = new XElement("testsuites", new XAttribute("name", "grades"));
+        var root = JUnitXml.Suites("grades", []);
         foreach (var r in results)
         {
             var auto = r.Questions.Where(q => !q.Question.Manual).ToList();
-            var suite = new XElement("testsuite",
-                new XAttribute("name", r.Name),
-                new XAttribute("tests", r.Questions.Count),
-                new XAttribute("failures", auto.Count(q => !q.Passed)),
-                new XAttribute("skipped", r.Questions.Count - auto.Count),
-                new XAttribute("time", r.Seconds.ToString("0.000", Inv)));
+            var suite = JUnitXml.Suite(r.Name, tests: r.Questions.Count, failures: auto.Count(q => !q.Passed), seconds: r.Seconds,
+                skipped: r.Questions.Count - auto.Count);
             foreach (var q in r.Questions)
             {
-                var tc = new XElement("testcase", new XAttribute("classname", r.Name), new XAttribute("name", q.Question.Id));
+                var tc = JUnitXml.Case(r.Name, q.Question.Id);
                 if (q.Question.Manual)
                 {
-                    tc.Add(new XElement("skipped", new XAttribute("message", "graded by hand")));
+                    tc.Add(JUnitXml.Skipped("graded by hand"));
                 }
                 else if (!q.Passed)
                 {
-                    tc.Add(new XElement("failure", new XAttribute("message", OneLine(q.Message ?? "failed")), q.Message ?? "failed"));
+                    tc.Add(JUnitXml.Failure(OneLine(q.Message ?? "failed"), q.Message ?? "failed"));
                 }
                 suite.Add(tc);
             }
             root.Add(suite);
         }
-        AtomicFile.WriteAllText(path, new XDocument(new XDeclaration("1.0", "utf-8", null), root) + "\n");
+        JUnitXml.Write(path, root);
     }
 
     public static string Points(double p) => p.ToString("0.##", Inv);

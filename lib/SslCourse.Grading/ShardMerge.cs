@@ -43,7 +43,7 @@ public static class ShardMerge
             var junit = Path.Combine(shard, "junit.xml");
             if (File.Exists(junit))
             {
-                suites.AddRange(XDocument.Load(junit).Root?.Elements("testsuite") ?? []);
+                suites.AddRange(JUnitXml.Load(junit, "testsuite"));
             }
             foreach (var sub in new[] { "feedback", "executed" })
             {
@@ -60,8 +60,7 @@ public static class ShardMerge
             File.Copy(from, to, overwrite: true);
         }
         AtomicFile.WriteAllText(Path.Combine(outDir, "grades.csv"), header + "\n" + string.Concat(rows.Values.Select(r => r + "\n")));
-        var root = new XElement("testsuites", new XAttribute("name", "grades"), suites.OrderBy(s => (string?)s.Attribute("name"), StringComparer.Ordinal));
-        AtomicFile.WriteAllText(Path.Combine(outDir, "junit.xml"), new XDocument(new XDeclaration("1.0", "utf-8", null), root) + "\n");
+        JUnitXml.Write(Path.Combine(outDir, "junit.xml"), JUnitXml.Suites("grades", suites.OrderBy(s => (string?)s.Attribute("name"), StringComparer.Ordinal)));
         return rows.Count;
     }
 }

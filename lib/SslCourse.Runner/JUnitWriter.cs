@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Xml.Linq;
 using SslCourse.Notebooks;
 
@@ -14,20 +13,15 @@ public static class JUnitWriter
 
     private static void Write(string path, IReadOnlyList<NotebookResult> results, IReadOnlyList<XElement> earlier)
     {
-        var inv = CultureInfo.InvariantCulture;
-        var suite = new XElement("testsuite",
-            new XAttribute("name", "notebooks"),
-            new XAttribute("tests", results.Count + earlier.Count),
-            new XAttribute("failures", results.Count(r => !r.Passed) + earlier.Count(t => t.Element("failure") is not null)),
-            new XAttribute("errors", 0),
-            new XAttribute("time", (results.Sum(r => r.Seconds) + earlier.Sum(t => double.TryParse((string?)t.Attribute("time"), NumberStyles.Float, inv, out var s) ? s : 0)).ToString("0.000", inv)));
+        var suite = JUnitXml.Suite("notebooks",
+            tests: results.Count + earlier.Count,
+            failures: results.Count(r => !r.Passed) + earlier.Count(t => t.Element("failure") is not null),
+            seconds: results.Sum(r => r.Seconds) + earlier.Sum(JUnitXml.SecondsOf),
+            errors: 0);
         suite.Add(earlier);
         foreach (var r in results)
         {
-            var testcase = new XElement("testcase",
-                new XAttribute("classname", "notebooks"),
-                new XAttribute("name", r.Name),
-                new XAttribute("time", r.Seconds.ToString("0.000", inv)));
+            var testcase = JUnitXml.Case("notebooks", r.Name, r.Seconds);
             if (!r.Passed)
             {
                 var f = r.FirstFailure;
@@ -35,14 +29,11 @@ public static class JUnitWriter
                 var details = f is null
                     ? message
                     : $"cell {f.Index} \"{f.FirstLine}\" {f.Status.ToString().ToUpperInvariant()}\n{f.Error}";
-                testcase.Add(new XElement("failure",
-                    new XAttribute("message", XmlSafe(message)),
-                    new XAttribute("type", f?.Status.ToString() ?? "Error"),
-                    XmlSafe(details)));
+                testcase.Add(JUnitXml.Failure(message, details, type: f?.Status.ToString() ?? "Error"));
             }
             suite.Add(testcase);
         }
-        AtomicFile.WriteAllText(path, new XDocument(new XDeclaration("1.0", "utf-8", null), suite).ToString() + "\n");
+        JUnitXml.Write(path, suite);
     }
 
     /// <summary>
@@ -61,7 +52,7 @@ public static class JUnitWriter
         {
             try
             {
-                kept = XDocument.Load(full).Root?.Elements("testcase").Where(t => !mine.Contains((string?)t.Attribute("name") ?? "")).ToList() ?? [];
+                kept = JUnitXml.Load(full, "testcase").Where(t => !mine.Contains((string?)t.Attribute("name") ?? "")).ToList();
             }
             catch (System.Xml.XmlException)
             {
@@ -100,10 +91,6 @@ public static class JUnitWriter
         r.FirstFailure is { } f
             ? $"cell {f.Index} \"{f.FirstLine}\" : {FirstLine(f.Error ?? f.Status.ToString())}"
             : FirstLine(r.Error ?? "failed");
-
-    // Notebook errors may carry ANSI escapes and other control characters that XML 1.0 cannot hold.
-    private static string XmlSafe(string s) =>
-        string.Concat(s.Select(c => c is '\t' or '\n' or '\r' || (c >= ' ' && c != '\uFFFE' && c != '\uFFFF') ? c : '?'));
 
     private static string FirstLine(string s) => s.Split('\n')[0].TrimEnd('\r');
 }

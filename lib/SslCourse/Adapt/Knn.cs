@@ -1,3 +1,4 @@
+using SslCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,17 +28,14 @@ public static class Knn
         var labels = trainLabels.to(ScalarType.Int64, device);
         var classes = labels.max().item<long>() + 1;
         var kk = (int)Math.Min(k, train.shape[0]);
-        var preds = new List<Tensor>();
-        for (long start = 0; start < test.shape[0]; start += chunk)
+        return Chunked.Map(test, chunk, block =>
         {
-            var block = test.narrow(0, start, Math.Min(chunk, test.shape[0] - start));
             var sim = block.matmul(train.T);                         // (m, N)
             var (top, idx) = sim.topk(kk, dim: 1);                   // (m, k)
             var votes = zeros(block.shape[0], classes, device: device);
             votes.scatter_add_(1, labels[idx], (top / temperature).exp());
-            preds.Add(votes.argmax(1));
-        }
-        return cat(preds, 0).MoveToOuterDisposeScope();
+            return votes.argmax(1);
+        }).MoveToOuterDisposeScope();
     }
 
     /// <summary>Accuracy of <see cref="Predict"/> on labelled test features.</summary>

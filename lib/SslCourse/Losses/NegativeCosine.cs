@@ -29,13 +29,4 @@ public static class NegativeCosine
         using var scope = NewDisposeScope();
         return (0.5 * Loss(p1, z2) + 0.5 * Loss(p2, z1)).MoveToOuterDisposeScope();
     }
-
-    /// <summary>BYOL's loss ‖p̄ − z̄‖² = 2 − 2cos(p, z) with z from the target network (Grill et al., 2020, eq. 2), batch mean.</summary>
-    /// <param name="p">(N, D) online predictions.</param>
-    /// <param name="z">(N, D) target projections; detached here.</param>
-    public static Tensor Byol(Tensor p, Tensor z)
-    {
-        using var scope = NewDisposeScope();
-        return (2 - 2 * F.cosine_similarity(p, z.detach(), dim: 1)).mean().MoveToOuterDisposeScope();
-    }
 }

@@ -1,3 +1,4 @@
+using SslCourse.Losses;
 using SslCourse.Runtime;
 using SslCourse.Text;
 using SslCourse.Training;
@@ -51,17 +52,7 @@ public static class FinetuneExperiment
             return nn.functional.cross_entropy(model.forward(x[ix]), y[ix]);
         }, new TrainerOptions(steps, learningRate, WeightDecay: 0.01, WarmupSteps: steps / 10, LogEvery: Math.Max(1, steps / 5),
             Name: $"{mode} n={n}"));
-        model.eval();
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        var correct = zeros(1, dtype: ScalarType.Int64, device: device);
-        for (long i = 0; i < testX.shape[0]; i += 256)
-        {
-            using var step = NewDisposeScope(); // frees each batch's activations before the next
-            var len = Math.Min(256, testX.shape[0] - i);
-            correct.add_(model.forward(testX.narrow(0, i, len)).argmax(-1).eq(testY.narrow(0, i, len)).sum());
-        }
-        return (double)correct.item<long>() / testX.shape[0];   // one host read after all batches
+        return FinetuneWithValidation.Accuracy(model, testX, testY); // 256 passages a chunk, one host read
     }
 
     /// <summary>
@@ -79,8 +70,7 @@ public static class FinetuneExperiment
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var logits = model.forward(x[.., ..^1]); // (N, T-1, V)
-        var nll = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), x[.., 1..].reshape(-1),
-            reduction: nn.Reduction.None).reshape(x.shape[0], -1); // (N, T-1)
+        var nll = LmLoss.TokenLosses(logits, x[.., 1..]); // (N, T-1)
         if (lastTokens is int k) nll = nll[.., ^Math.Clamp(k, 1, (int)nll.shape[1])..];
         nll = nll.mean([1]); // (N)
         var half = x.shape[0] / 2; // the lower-loss half is called real

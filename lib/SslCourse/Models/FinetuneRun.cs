@@ -76,12 +76,8 @@ public static class FinetuneWithValidation
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var correct = zeros(1, dtype: ScalarType.Int64, device: x.device);
-        for (long i = 0; i < x.shape[0]; i += 256)
-        {
-            using var step = NewDisposeScope();
-            var len = Math.Min(256, x.shape[0] - i);
-            correct.add_(model.forward(x.narrow(0, i, len)).argmax(-1).eq(y.narrow(0, i, len)).sum());
-        }
+        Chunked.ForEach(x.shape[0], 256, (i, len) =>
+            correct.add_(model.forward(x.narrow(0, i, len)).argmax(-1).eq(y.narrow(0, i, len)).sum()));
         return (double)correct.item<long>() / x.shape[0];
     }
 }

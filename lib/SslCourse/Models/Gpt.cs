@@ -1,3 +1,4 @@
+using SslCourse.Losses;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -74,8 +75,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
     /// <summary>Mean next-token negative log-likelihood (nats/token) of <paramref name="targets"/> (B, T) given <paramref name="idx"/> (B, T).</summary>
     public Tensor Loss(Tensor idx, Tensor targets)
     {
-        var logits = forward(idx);
-        return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), targets.reshape(-1));
+        return LmLoss.Loss(forward(idx), targets);
     }
 
     /// <summary>Attention weights of every layer, each (B, nh, T, T), via the explicit path (no gradient).</summary>

@@ -1,4 +1,5 @@
 using SslCourse.Data;
+using SslCourse.Losses;
 using SslCourse.Runtime;
 using SslCourse.Training;
 using static TorchSharp.torch;
@@ -22,8 +23,7 @@ public static class IncontextExperiment
         return Denormals.Run(() => Trainer.Fit(model.parameters(), _ =>
         {
             var (x, y) = task.Batch(rng, batch, examples, device);
-            var logits = model.forward(x);
-            return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), y.reshape(-1), ignore_index: -1);
+            return LmLoss.Loss(model.forward(x), y, ignoreIndex: -1);
         }, new TrainerOptions(steps, learningRate, WeightDecay: 0.01, WarmupSteps: Math.Max(1, steps / 20), LogEvery: Math.Max(1, steps / 50),
             Name: "in-context", Beta2: 0.99), itemsPerStep: batch,
             evaluate: atEval is null ? null : (step, _) => { atEval(step); model.train(); }, evalEvery: evalEvery > 0 ? evalEvery : steps));
@@ -39,13 +39,12 @@ public static class IncontextExperiment
         var (x, y) = task.Batch(new Random(seed), sequences, examples, device);
         var pos = tensor(Enumerable.Range(0, examples).Select(k => (long)IncontextTask.AnswerPosition(k)).ToArray(), device: device);
         var correct = zeros(examples, device: device);
-        for (long i = 0; i < sequences; i += 512)
+        // 512 sequences a chunk bounds activation memory whatever `sequences` is.
+        Chunked.ForEach(sequences, 512, (i, len) =>
         {
-            using var chunk = NewDisposeScope(); // bounds activation memory at 512 sequences whatever `sequences` is
-            var len = Math.Min(512, sequences - i);
             var predicted = model.forward(x.narrow(0, i, len)).argmax(-1).index_select(1, pos); // (n, examples)
             correct.add_(predicted.eq(y.narrow(0, i, len).index_select(1, pos)).to(ScalarType.Float32).sum([0]));
-        }
+        });
         return (correct / sequences).cpu().data<float>().Select(v => (double)v).ToArray();
     }
 }

@@ -1,4 +1,5 @@
 using SslCourse.Data;
+using SslCourse.Losses;
 using SslCourse.Runtime;
 using SslCourse.Training;
 using static TorchSharp.torch;
@@ -26,8 +27,7 @@ public static class MaskedLmTraining
         Tensor Loss(Tensor x)
         {
             var (input, targets) = BertMasking.Apply(x, maskId, maskId, gen);
-            var logits = encoder.forward(input);
-            return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), targets.reshape(-1), ignore_index: -1);
+            return LmLoss.Loss(encoder.forward(input), targets, ignoreIndex: -1);
         }
         encoder.train();
         return Denormals.Run(() => Trainer.Fit(encoder.parameters(), _ => Loss(data.Sample(true, config.Batch, block).X), config.ToTrainerOptions(name),

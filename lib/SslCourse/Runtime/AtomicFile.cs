@@ -1,4 +1,11 @@
+// One implementation for two assemblies: SslCourse.Notebooks compiles this very file (a linked <Compile>) under its own
+// namespace, because the course library must not reference that project (notebooks #r SslCourse.dll into the runner,
+// which already loads SslCourse.Notebooks.dll) and the tools must not reference the TorchSharp library.
+#if SSLCOURSE_NOTEBOOKS
+namespace SslCourse.Notebooks;
+#else
 namespace SslCourse.Runtime;
+#endif
 
 /// <summary>Writes files so that a reader sees either the old content or the new, never a torn file.</summary>
 public static class AtomicFile
@@ -53,6 +60,7 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
+        // Same folder as the target so the rename never crosses file systems.
         return (full, Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
     }
 }

@@ -25,8 +25,10 @@ public static class Course
 {
     private static CourseSession? _current;
 
-    /// <summary>The session set up by the last <see cref="Init"/>; initialises a CI session on first use.</summary>
-    public static CourseSession Current => _current ?? Init();
+    /// <summary>The session set up by the last <see cref="Init"/>.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="Init"/> has not been called: a session is never started
+    /// silently, with a profile and seed nobody chose.</exception>
+    public static CourseSession Current => _current ?? throw new InvalidOperationException("no course session: call Course.Init first");
 
     /// <summary>Sets the course up. Safe to call again (e.g. re-running a notebook's first cell).</summary>
     /// <param name="profile">"ci" or "full".</param>
@@ -45,6 +47,6 @@ public static class Course
         return _current = new CourseSession(p, device, seed, banner);
     }
 
-    /// <summary>The current session's device (initialising on first use).</summary>
+    /// <summary>The current session's device; throws like <see cref="Current"/> before <see cref="Init"/>.</summary>
     public static Device Device => Current.Device;
 }

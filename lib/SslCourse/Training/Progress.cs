@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
-using TorchSharp;
 
 namespace SslCourse.Training;
 
 /// <summary>
 /// One progress line for a long-running loop: step, loss, throughput and ETA. In a notebook it updates a single
 /// display in place (about twice a second); headless (the runner, tests, consoles) it prints a line every few
-/// seconds. Reading the loss syncs with the device, so it happens only when a line is due, never every step.
+/// seconds. It takes the loss as a plain number only: reading a tensor syncs with the device, so the caller does that
+/// when it records (the trainer every <see cref="TrainerOptions.LogEvery"/> steps), never here.
 /// </summary>
 public sealed class Progress : IDisposable
 {
@@ -50,15 +50,14 @@ public sealed class Progress : IDisposable
     /// <summary>Reports that <paramref name="step"/> (1-based) is done, having processed <paramref name="items"/> more units.</summary>
     /// <param name="step">Steps completed.</param>
     /// <param name="items">Units (samples, tokens) processed by this step.</param>
-    /// <param name="loss">The step's loss; read (a device sync) only when a line is due.</param>
     /// <param name="extra">Extra text, e.g. a validation figure.</param>
-    public void Report(long step, long items = 0, torch.Tensor? loss = null, string? extra = null)
+    public void Report(long step, long items = 0, string? extra = null)
     {
         _items += items;
         var now = _clock.Elapsed;
         if (step < _total && now - _last < _interval) return;
         _last = now;
-        Show(step, loss is null ? null : loss.detach().cpu().item<float>(), extra);
+        Show(step, null, extra);
     }
 
     /// <summary>Reports with a loss that is already a plain number (no device sync at all).</summary>

@@ -4,12 +4,6 @@ using static TorchSharp.torch;
 
 namespace SslCourse.Training;
 
-/// <summary>What a step callback sees.</summary>
-/// <param name="Step">Steps completed (1-based).</param>
-/// <param name="LearningRate">The rate used for this step.</param>
-/// <param name="History">The history so far (plain numbers).</param>
-public sealed record StepInfo(int Step, double LearningRate, History History);
-
 /// <summary>
 /// A model-agnostic training loop in the spirit of minGPT's trainer: the caller supplies a closure that samples a
 /// batch and returns the scalar loss; the trainer owns the optimiser, schedule, clipping, one dispose scope per
@@ -23,7 +17,6 @@ public static class Trainer
     /// <param name="lossAt">Given the 0-based step, samples a batch and returns a scalar loss tensor.</param>
     /// <param name="options">Optimisation settings.</param>
     /// <param name="itemsPerStep">Samples (or tokens) per step, for throughput.</param>
-    /// <param name="afterStep">Called after each optimiser step, inside the step's dispose scope (e.g. an EMA update).</param>
     /// <param name="evaluate">Called at every record with the history; may add metrics (e.g. validation loss).</param>
     /// <param name="evalEvery">Call <paramref name="evaluate"/> every this many steps (defaults to LogEvery).</param>
     /// <param name="stopWhen">Checked after each evaluation; true ends training there (early stopping).</param>
@@ -32,7 +25,6 @@ public static class Trainer
         Func<int, Tensor> lossAt,
         TrainerOptions options,
         long itemsPerStep = 0,
-        Action<StepInfo>? afterStep = null,
         Action<int, History>? evaluate = null,
         int? evalEvery = null,
         Func<bool>? stopWhen = null)
@@ -60,7 +52,6 @@ public static class Trainer
             optimizer.step();
             using (torch.no_grad()) lossSum.add_(loss.detach().reshape(1));
             sinceRecord++;
-            afterStep?.Invoke(new StepInfo(step + 1, lr, history));
             var last = step + 1 == options.Steps;
             if ((step + 1) % every == 0 || last)
             {

@@ -1,3 +1,4 @@
+using SslCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,15 +22,12 @@ public static class Features
         try
         {
             var device = encoder.Device;
-            var parts = new List<Tensor>();
-            long n = images.shape[0];
-            for (long i = 0; i < n; i += batch)
+            // Each chunk keeps only its features, not its moved input or device copy.
+            return Chunked.Map(images, batch, x =>
             {
-                using var step = NewDisposeScope(); // keep only each batch's features, not its moved input or device copy
-                var f = encoder.forward(images[(int)i..(int)Math.Min(n, i + batch)].to(device));
-                parts.Add((toCpu ? f.cpu() : f).MoveToOuterDisposeScope());
-            }
-            return cat(parts, 0).MoveToOuterDisposeScope();
+                var f = encoder.forward(x.to(device));
+                return toCpu ? f.cpu() : f;
+            }).MoveToOuterDisposeScope();
         }
         finally { encoder.train(wasTraining); }
     }

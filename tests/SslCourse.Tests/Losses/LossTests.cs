@@ -114,8 +114,6 @@ public sealed class LossTests
         loss.backward();
         Assert.NotNull(p.grad);
         Assert.True(z.grad is null || z.grad.abs().sum().item<float>() == 0);
-        using var byol = NegativeCosine.Byol(p, z);
-        Assert.Equal(2 + 2 * expected, byol.item<float>(), 5);
     }
 
     [Fact]
