@@ -16,7 +16,7 @@ public sealed record DecodingTrace(string Text, double[] ModelEntropy, double[] 
 
     /// <summary>Generates <paramref name="maxNewTokens"/> tokens after <paramref name="prompt"/> (batch of one) and records the per-step numbers.</summary>
     public static DecodingTrace Run(Gpt model, ITokenizer tokenizer, string prompt, int maxNewTokens, SamplingOptions options, int seed = 0) =>
-        // One libtorch thread with flush-to-zero: one-token steps of a small model gain nothing from a second thread.
+        // Flush-to-zero on every libtorch thread: a trained model's sharp attention produces slow subnormal floats.
         Runtime.Denormals.Run(() => Trace(model, tokenizer, prompt, maxNewTokens, options, seed));
 
     private static DecodingTrace Trace(Gpt model, ITokenizer tokenizer, string prompt, int maxNewTokens, SamplingOptions options, int seed)

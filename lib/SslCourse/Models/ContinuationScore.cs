@@ -15,7 +15,7 @@ public static class ContinuationScore
     /// to fit the model's block size.
     /// </summary>
     public static double LogProb(Gpt model, ITokenizer tokenizer, string context, string continuation) =>
-        // One libtorch thread with flush-to-zero: a single short sequence gains nothing from a second thread.
+        // Flush-to-zero on every libtorch thread: a trained model's sharp attention produces slow subnormal floats.
         Runtime.Denormals.Run(() => Score(model, tokenizer, context, continuation));
 
     private static double Score(Gpt model, ITokenizer tokenizer, string context, string continuation)

@@ -60,7 +60,7 @@ public static class FinetuneWithValidation
                     best = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
                 }
                 else stale++;
-            }, evalEvery: run.EvalEvery, stopWhen: () => stale >= run.Patience));   // one thread with flush-to-zero, as Pretraining.Train
+            }, evalEvery: run.EvalEvery, stopWhen: () => stale >= run.Patience));   // flush-to-zero on every libtorch thread, as Pretraining.Train
         if (best is not null)
         {
             using (no_grad()) foreach (var (name, t) in model.state_dict()) t.copy_(best[name]);

@@ -19,7 +19,7 @@ public static class IncontextExperiment
         var rng = new Random(seed);
         var device = model.parameters().First().device;
         model.train();
-        // Flush-to-zero on one thread: the sharp attention this task learns produces subnormal floats, 30× slower on x86.
+        // Flush-to-zero on every libtorch thread: the sharp attention this task learns produces subnormal floats, 30× slower on x86.
         return Denormals.Run(() => Trainer.Fit(model.parameters(), _ =>
         {
             var (x, y) = task.Batch(rng, batch, examples, device);

@@ -18,9 +18,8 @@ public static class Pretraining
     {
         var block = model.Config.BlockSize;
         model.train();
-        // One libtorch thread with flush-to-zero: sharp attention produces subnormal floats (30× slower on x86) and the
-        // flag is per thread; and for models this small a second thread gains little, while on a shared CPU its
-        // OpenMP spin-waiting was measured to make a step 2.5× slower. On a GPU the thread count does not matter.
+        // Flush-to-zero on every libtorch thread: sharp attention produces subnormal floats (30× slower on x86). On a
+        // shared CPU, torch.set_num_threads(1) first: OpenMP's spin-waiting was measured to make a step 2.5× slower.
         return Denormals.Run(() => Trainer.Fit(model.parameters(), _ =>
         {
             var (x, y) = data.Sample(true, config.Batch, block);

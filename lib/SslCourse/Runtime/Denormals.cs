@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 
 namespace SslCourse.Runtime;
@@ -29,16 +30,34 @@ public static class Denormals
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> with flush-to-zero on the calling thread and libtorch limited to that one thread:
-    /// the flag is per thread, and OpenMP worker threads created earlier without it would still take the slow path.
+    /// Runs <paramref name="work"/> with flush-to-zero on every libtorch CPU thread. The flag is per thread, and
+    /// libtorch's OpenMP workers copy it from the thread that creates them: so the work runs on a fresh thread that
+    /// sets the flag first, and the worker pool OpenMP creates for that thread inherits it. It uses the caller's
+    /// libtorch thread count (<c>torch.set_num_threads</c>). Exceptions reach the caller unchanged.
     /// </summary>
+    /// <remarks>
+    /// Dispose scopes are per thread: tensors that <paramref name="work"/> returns are not in the caller's scope, so
+    /// it should return plain values (a <see cref="Training.History"/>, numbers) or tensors the caller disposes.
+    /// </remarks>
     public static T Run<T>(Func<T> work)
     {
         var threads = TorchSharp.torch.get_num_threads();
-        FlushToZero();
-        TorchSharp.torch.set_num_threads(1);
-        try { return work(); }
-        finally { TorchSharp.torch.set_num_threads(threads); }
+        T result = default!;
+        ExceptionDispatchInfo? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                FlushToZero();
+                TorchSharp.torch.set_num_threads(threads); // OpenMP's thread count is per calling thread
+                result = work();
+            }
+            catch (Exception e) { error = ExceptionDispatchInfo.Capture(e); }
+        }, maxStackSize: 16 << 20) { Name = "SslCourse flush-to-zero", IsBackground = true };
+        thread.Start();
+        thread.Join();
+        error?.Throw();
+        return result;
     }
 
     private static SetFlushDenormalFn? Resolve()
