@@ -1,3 +1,4 @@
+using SslCourse.Data;
 using SslCourse.Training;
 using SslCourse.Vision;
 using TorchSharp;

@@ -87,7 +87,7 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
         if (causal) scores = scores.masked_fill(CausalMask(T, past, q.device).logical_not(), double.NegativeInfinity);
         attention = nn.functional.softmax(scores, -1);
         LastAttention?.Dispose();
-        LastAttention = attention.detach().cpu().DetachFromDisposeScope();
+        LastAttention = attention.detach().DetachFromDisposeScope(); // stays on the device: no host copy per layer
         var att = dropout > 0 ? nn.functional.dropout(attention, dropout) : attention;
         return att.matmul(v); // (B, nh, T, hs)
     }

@@ -1,3 +1,4 @@
+using SslCourse.Data;
 using SslCourse.Runtime;
 using SslCourse.Training;
 using TorchSharp;

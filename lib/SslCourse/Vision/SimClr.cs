@@ -1,3 +1,4 @@
+using SslCourse.Data;
 using SslCourse.Losses;
 using SslCourse.Runtime;
 using SslCourse.Training;

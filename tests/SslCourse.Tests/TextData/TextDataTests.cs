@@ -1,4 +1,5 @@
 using SslCourse.Data;
+using SslCourse.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

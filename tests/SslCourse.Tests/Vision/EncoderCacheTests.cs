@@ -1,3 +1,4 @@
+using SslCourse.Checkpoints;
 using SslCourse.Training;
 using SslCourse.Vision;
 using static TorchSharp.torch;

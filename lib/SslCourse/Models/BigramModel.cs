@@ -1,4 +1,4 @@
-namespace SslCourse.Data;
+namespace SslCourse.Models;
 
 /// <summary>
 /// The counted bigram language model p(x_t | x_{t−1}) = (n(x_{t−1}, x_t) + α) / (n(x_{t−1}) + αV), add-α (Laplace)

@@ -4,10 +4,11 @@ using System.Text.Json;
 using SslCourse.Data;
 using SslCourse.Runtime;
 using SslCourse.Training;
+using SslCourse.Vision;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SslCourse.Vision;
+namespace SslCourse.Checkpoints;
 
 /// <summary>
 /// Reuses pretrained weights across notebooks: a model trained by 01_2–01_4 is saved in <c>data/checkpoints/</c>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SslCourse.Vision;
+namespace SslCourse.Data;
 
 /// <summary>Draws random mini-batches (with replacement across steps) from an image tensor, on the images' device, seeded.</summary>
 public sealed class BatchSampler : IDisposable
