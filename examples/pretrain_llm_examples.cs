@@ -3,6 +3,7 @@
 // offline): the chain rule, the Transformer's input/output interface, temperature sampling, zero-shot scoring and
 // in-context learning. The C# counterpart of the original course's code/pretrain_llm_examples.py.
 // Run from the repository root:   dotnet run -c Release examples/pretrain_llm_examples.cs     (about 2 minutes on 2 CPU cores)
+using SslCourse.Training;
 using SslCourse.Data;
 using SslCourse.Generation;
 using SslCourse.Models;

@@ -4,6 +4,7 @@
 // The C# counterpart of the original course's code/pretraining_examples.py; each function mirrors one of its.
 // Run from the repository root:   dotnet run -c Release examples/pretraining_examples.cs
 // Needs Fashion-MNIST (./course run or scripts/setup installs it). About a minute on 2 CPU cores.
+using SslCourse.Training;
 using SslCourse.Adapt;
 using SslCourse.Runtime;
 using SslCourse.Vision;
@@ -26,7 +27,7 @@ FinetuningExample(encoder, probeAccuracy);
     Console.WriteLine("\n1. contrastive learning (SimCLR, NT-Xent), labels unused");
     var config = SslConfig.Ci with { Steps = 200, Augment = data.Augment };
     manual_seed(course.Seed);
-    var encoder = new ConvEncoder(data.Encoder(ConvEncoderConfig.Tiny)).to(course.Device);
+    var encoder = new ConvEncoder(data.EncoderConfigFor(ConvEncoderConfig.Tiny)).to(course.Device);
     var history = SimClr.Pretrain(encoder, data.Train.Images, config, course);
     var chance = Math.Log(2 * config.BatchSize - 1);
     Console.WriteLine($"   NT-Xent fell from {history.Loss[0]:F3} to {history.LastLoss:F3} over {config.Steps} steps of {config.BatchSize} images " +

@@ -6,8 +6,17 @@ namespace SslCourse.Grading;
 /// <summary>Reads the runner's per-cell status and error out of an executed notebook.</summary>
 internal static class CellOutcome
 {
-    /// <summary>ok, failed, timeout, crashed, or null (not run).</summary>
-    public static string? Status(NotebookCell cell) => (string?)cell.Metadata["sslcourse"]?["status"];
+    /// <summary>The runner's status for the cell, or null (not run).</summary>
+    public static CellStatus? Status(NotebookCell cell) => CellRunMetadata.Status(cell);
+
+    /// <summary>The cell timed out or its process stopped there: the notebook did not go on.</summary>
+    public static bool StoppedTheNotebook(NotebookCell cell) => Status(cell) is CellStatus.Timeout or CellStatus.Crashed;
+
+    /// <summary>A short, deterministic reason (no measured numbers) for the gradebook, from the runner's typed record.</summary>
+    public static string Category(NotebookCell cell) =>
+        CellRunMetadata.Stop(cell) is StopReason.MemoryLimit ? "exceeded the memory limit"
+        : CellRunMetadata.Stop(cell) is StopReason.Timeout || Status(cell) is CellStatus.Timeout ? "timed out"
+        : "crashed the notebook process";
 
     /// <summary>A learner-facing message for a failed cell: the check's paragraph, "not implemented yet", a compile error, ...</summary>
     public static string Message(NotebookCell cell)
@@ -17,12 +26,12 @@ internal static class CellOutcome
         var evalue = ((string?)error?["evalue"] ?? "").Trim();
         return ename switch
         {
-            "CheckFailedException" => evalue,
-            "NotImplementedException" => "not implemented yet: a function this check calls still throws NotImplementedException (replace the stub with your solution).",
-            "CodeSubmissionCompilationErrorException" => $"the check does not compile against your code: {FirstLine(evalue)}",
-            "CellTimeout" or "NotebookTimeout" => $"timed out: {FirstLine(evalue)}",
-            "NotebookCrashed" => $"the notebook process ended here: {FirstLine(evalue)}",
-            "" => Status(cell) == "timeout" ? "timed out" : "failed without an error message",
+            ErrorNames.CheckFailed => evalue,
+            ErrorNames.NotImplemented => "not implemented yet: a function this check calls still throws NotImplementedException (replace the stub with your solution).",
+            ErrorNames.CompilationError => $"the check does not compile against your code: {FirstLine(evalue)}",
+            ErrorNames.CellTimeout or ErrorNames.NotebookTimeout => $"timed out: {FirstLine(evalue)}",
+            ErrorNames.NotebookCrashed => $"the notebook process ended here: {FirstLine(evalue)}",
+            "" => Status(cell) is CellStatus.Timeout ? "timed out" : "failed without an error message",
             _ => $"{ename}: {FirstLine(evalue)}",
         };
     }

@@ -108,11 +108,11 @@ public sealed class Grader(INotebookExecutor executor)
                     notes.Add(Reports.OneLine(outcome.Error ?? "the notebook did not run"));
                     break;
                 }
-                if (executed.Metadata["sslcourse"]?["rejected_channel_lines"] is not null && !notes.Contains(ForgedNote))
+                if (executed.Metadata[CellRunMetadata.Key]?[CellRunMetadata.RejectedChannelLines] is not null && !notes.Contains(ForgedNote))
                 {
                     notes.Add(ForgedNote);
                 }
-                var fatal = executed.Cells.FirstOrDefault(c => CellOutcome.Status(c) is "timeout" or "crashed");
+                var fatal = executed.Cells.FirstOrDefault(CellOutcome.StoppedTheNotebook);
                 if (fatal is null)
                 {
                     if (executed.Cells.Where(c => c.IsCode).All(c => CellOutcome.Status(c) is null))
@@ -123,7 +123,7 @@ public sealed class Grader(INotebookExecutor executor)
                     break;
                 }
                 var id = fatal.Id ?? "";
-                var why = Category(CellOutcome.Message(fatal));
+                var why = CellOutcome.Category(fatal);
                 var index = doc.Cells.FindIndex(c => c.Id == id);
                 notes.Add($"{(index >= 0 ? doc.CellLabel(index) : "a cell")} {why}" + (attempt < options.Retries && index >= 0 ? "; re-ran without it" : ""));
                 if (attempt == options.Retries || index < 0)
@@ -170,29 +170,23 @@ public sealed class Grader(INotebookExecutor executor)
         }
         var cell = executed.Cells.FirstOrDefault(c => c.Id == id);
         var status = cell is null ? null : CellOutcome.Status(cell);
-        if (status == "ok" && hardening is not null && !hardening.IsSealed(q.Id, cell!))
+        if (status == CellStatus.Ok && hardening is not null && !hardening.IsSealed(q.Id, cell!))
         {
             return new QuestionResult(q, 0, false, "the check did not run to its end: code in the notebook interfered with the kernel (the check's completion was not observed).");
         }
-        if (status == "ok")
+        if (status == CellStatus.Ok)
         {
             return new QuestionResult(q, q.Points, true, null);
         }
         if (cell is null || status is null)
         {
-            var stop = executed.Cells.FirstOrDefault(c => CellOutcome.Status(c) is "timeout" or "crashed");
+            var stop = executed.Cells.FirstOrDefault(CellOutcome.StoppedTheNotebook);
             return new QuestionResult(q, 0, false, stop is null
                 ? "not run: the notebook stopped before this check."
-                : $"not run: the notebook stopped before this check because an earlier cell {Category(CellOutcome.Message(stop))}.");
+                : $"not run: the notebook stopped before this check because an earlier cell {CellOutcome.Category(stop)}.");
         }
         return new QuestionResult(q, 0, false, CellOutcome.Message(cell));
     }
 
     private const string ForgedNote = "the notebook wrote forged results on the runner's results channel; they were ignored";
-
-    /// <summary>A short, deterministic reason (no measured numbers) for the gradebook.</summary>
-    private static string Category(string message) =>
-        message.Contains("memory limit", StringComparison.OrdinalIgnoreCase) ? "exceeded the memory limit"
-        : message.Contains("timed out", StringComparison.OrdinalIgnoreCase) || message.Contains("timeout", StringComparison.OrdinalIgnoreCase) ? "timed out"
-        : "crashed the notebook process";
 }

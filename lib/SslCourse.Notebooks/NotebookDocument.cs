@@ -129,7 +129,7 @@ public sealed class NotebookDocument
                 cell.Outputs = [];
                 cell.ExecutionCount = null;
             }
-            cell.Metadata.Remove("sslcourse");
+            cell.Metadata.Remove(CellRunMetadata.Key);
         }
     }
 

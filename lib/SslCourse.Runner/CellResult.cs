@@ -1,3 +1,5 @@
+using SslCourse.Notebooks;
+
 namespace SslCourse.Runner;
 
 /// <summary>Outcome of one cell.</summary>
@@ -20,4 +22,7 @@ public sealed class CellResult
 
     /// <summary>True when the cell's output was cut at the output cap.</summary>
     public bool OutputTruncated { get; set; }
+
+    /// <summary>Why the notebook's process stopped during this cell, when it did.</summary>
+    public StopReason? Stop { get; set; }
 }

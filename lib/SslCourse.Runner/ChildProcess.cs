@@ -18,7 +18,11 @@ internal static class ChildProcess
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
 
     /// <summary>How the child ended.</summary>
-    public sealed record Outcome(int? ExitCode, string? KilledBecause, bool TimedOut, IReadOnlyList<string> StderrLines, TextWriter? Progress, LiveResults Live);
+    public sealed record Outcome(int? ExitCode, string? KilledBecause, StopReason? Stop, IReadOnlyList<string> StderrLines, TextWriter? Progress, LiveResults Live)
+    {
+        /// <summary>The notebook timeout ended it.</summary>
+        public bool TimedOut => Stop == StopReason.Timeout;
+    }
 
     public static async Task<Outcome> RunAsync(ChildArguments child, NotebookDocument doc, ExecutionOptions options, CancellationToken cancellationToken)
     {
@@ -134,7 +138,7 @@ internal static class ChildProcess
 
         var deadline = Stopwatch.StartNew();
         string? killed = null;
-        var timedOut = false;
+        StopReason? stop = null;
         while (!process.HasExited)
         {
             try
@@ -151,20 +155,19 @@ internal static class ChildProcess
             }
             if (cancellationToken.IsCancellationRequested)
             {
-                killed = "run was cancelled";
+                (killed, stop) = ("run was cancelled", StopReason.Cancelled);
             }
             else if (deadline.Elapsed > options.NotebookTimeout)
             {
-                killed = $"notebook exceeded the timeout of {options.NotebookTimeout.TotalSeconds:0.#} s";
-                timedOut = true;
+                (killed, stop) = ($"notebook exceeded the timeout of {options.NotebookTimeout.TotalSeconds:0.#} s", StopReason.Timeout);
             }
             else if (options.MemoryLimitMb is { } limit && cgroup?.OomKills() > 0)
             {
-                killed = $"notebook exceeded the memory limit ({limit} MB for all its processes; the kernel's OOM killer ended one)";
+                (killed, stop) = ($"notebook exceeded the memory limit ({limit} MB for all its processes; the kernel's OOM killer ended one)", StopReason.MemoryLimit);
             }
             else if (options.MemoryLimitMb is { } limit2 && TreeMb(root, process) is var mb && mb > limit2)
             {
-                killed = $"notebook exceeded the memory limit ({mb} MB > {limit2} MB, all its processes together)";
+                (killed, stop) = ($"notebook exceeded the memory limit ({mb} MB > {limit2} MB, all its processes together)", StopReason.MemoryLimit);
             }
             if (killed is not null)
             {
@@ -173,7 +176,7 @@ internal static class ChildProcess
         }
         if (killed is null && cgroup?.OomKills() > 0 && options.MemoryLimitMb is { } last)
         {
-            killed = $"notebook exceeded the memory limit ({last} MB for all its processes; the kernel's OOM killer ended one)";
+            (killed, stop) = ($"notebook exceeded the memory limit ({last} MB for all its processes; the kernel's OOM killer ended one)", StopReason.MemoryLimit);
         }
         // Whatever the reason the child ended, nothing it started may outlive it: leftover processes hold its pipes
         // (and would otherwise keep running, with the grader's rights, after the grade is written).
@@ -197,7 +200,7 @@ internal static class ChildProcess
             }
             // The first lines name the cause ("Stack overflow.", "Out of memory."); the last ones show where it ended.
             int? exit = killed is null && process.HasExited ? process.ExitCode : null;
-            return new Outcome(exit, killed, timedOut, [.. head, .. tail], progress, live);
+            return new Outcome(exit, killed, stop, [.. head, .. tail], progress, live);
         }
     }
 

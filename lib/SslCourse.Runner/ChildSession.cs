@@ -46,7 +46,7 @@ internal static class ChildSession
         var clock = Stopwatch.StartNew();
         using var host = new KernelHost();
         await host.RunAsync("System.Environment.SetEnvironmentVariable(\"SSLCOURSE_HEADLESS\", \"1\");", new CellOutputRecorder(0, 0), TimeSpan.FromMinutes(2));
-        Send(new JsonObject { ["k"] = "started", ["kernel"] = clock.Elapsed.TotalSeconds });
+        Send(new JsonObject { ["k"] = ChannelKind.Started, ["kernel"] = clock.Elapsed.TotalSeconds });
 
         var total = doc.Cells.Count;
         var count = 0;
@@ -59,7 +59,7 @@ internal static class ChildSession
                 continue;
             }
             var recorder = new CellOutputRecorder(++count, a.MaxCellOutputBytes);
-            Send(new JsonObject { ["k"] = "begin", ["i"] = i, ["n"] = count });
+            Send(new JsonObject { ["k"] = ChannelKind.Begin, ["i"] = i, ["n"] = count });
             report.Running = recorder;
             report.Current = i;
             var sw = Stopwatch.StartNew();
@@ -68,7 +68,7 @@ internal static class ChildSession
             var status = ok switch { true => CellStatus.Ok, false => CellStatus.Failed, null => CellStatus.Timeout };
             if (status == CellStatus.Timeout)
             {
-                recorder.Fail("CellTimeout", $"cell exceeded the cell timeout of {a.CellTimeout.TotalSeconds:0.#} s");
+                recorder.Fail(ErrorNames.CellTimeout, $"cell exceeded the cell timeout of {a.CellTimeout.TotalSeconds:0.#} s");
             }
             var result = new CellResult
             {
@@ -83,7 +83,7 @@ internal static class ChildSession
             report.Current = null;
             Send(new JsonObject
             {
-                ["k"] = "cell",
+                ["k"] = ChannelKind.Cell,
                 ["i"] = i,
                 ["n"] = count,
                 ["status"] = status.ToString(),
@@ -98,7 +98,7 @@ internal static class ChildSession
             {
                 // The runaway submission may never return, so leave without waiting for it.
                 report.Finished = true;
-                Send(new JsonObject { ["k"] = "done" });
+                Send(new JsonObject { ["k"] = ChannelKind.Done });
                 Environment.Exit(ExitCellTimeout);
             }
             if (status == CellStatus.Failed && a.StopOnError)
@@ -107,7 +107,7 @@ internal static class ChildSession
             }
         }
         report.Finished = true;
-        Send(new JsonObject { ["k"] = "done" });
+        Send(new JsonObject { ["k"] = ChannelKind.Done });
         return anyFailed ? 1 : 0;
     }
 
@@ -129,7 +129,7 @@ internal static class ChildSession
         {
             if (!report.Finished && report.Running is { } r && report.Current is { } i)
             {
-                var message = new JsonObject { ["k"] = "exited", ["i"] = i, ["outputs"] = r.Snapshot() };
+                var message = new JsonObject { ["k"] = ChannelKind.Exited, ["i"] = i, ["outputs"] = r.Snapshot() };
                 var bytes = Encoding.UTF8.GetBytes("\n" + ResultChannel.ExitPrefix + message.ToJsonString() + "\n");
                 lock (gate)
                 {
@@ -143,15 +143,6 @@ internal static class ChildSession
     /// <summary>Per-cell metadata the runner adds (papermill keeps the same facts under <c>papermill</c>).</summary>
     public static JsonObject CellMetadata(CellResult r)
     {
-        var m = new JsonObject
-        {
-            ["status"] = r.Status.ToString().ToLowerInvariant(),
-            ["duration"] = Math.Round(r.Seconds, 3),
-        };
-        if (r.OutputTruncated)
-        {
-            m["output_truncated"] = true;
-        }
-        return m;
+        return CellRunMetadata.Create(r.Status, r.Seconds, r.OutputTruncated, r.Stop);
     }
 }

@@ -1,3 +1,4 @@
+using SslCourse.Notebooks;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
@@ -13,8 +14,8 @@ internal sealed class LiveResults
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private double _currentStarted;
 
-    /// <summary>starting, running, done or exited (Environment.Exit inside a cell).</summary>
-    public string Phase { get; private set; } = "starting";
+    /// <summary>Where the child is; <see cref="RunPhase.Exited"/> means Environment.Exit inside a cell.</summary>
+    public RunPhase Phase { get; private set; } = RunPhase.Starting;
 
     public double? KernelStartSeconds { get; private set; }
 
@@ -49,7 +50,7 @@ internal sealed class LiveResults
                 if (ExitedOutputs is null && JsonNode.Parse(json) is JsonObject m && (int?)m["i"] is { } i && i == CurrentCell && m["outputs"] is JsonArray outputs)
                 {
                     ExitedOutputs = outputs;
-                    Phase = Phase == "done" ? Phase : "exited";
+                    Phase = Phase == RunPhase.Done ? Phase : RunPhase.Exited;
                 }
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
@@ -71,16 +72,16 @@ internal sealed class LiveResults
             var i = (int?)m["i"];
             switch ((string?)m["k"])
             {
-                case "started":
+                case ChannelKind.Started:
                     KernelStartSeconds = (double?)m["kernel"];
-                    Phase = "running";
+                    Phase = RunPhase.Running;
                     break;
-                case "begin" when i is { } b:
+                case ChannelKind.Begin when i is { } b:
                     CurrentCell = b;
                     Counts[b] = (int?)m["n"] ?? 0;
                     _currentStarted = _clock.Elapsed.TotalSeconds;
                     break;
-                case "cell" when i is { } c && Enum.TryParse<CellStatus>((string?)m["status"], out var status):
+                case ChannelKind.Cell when i is { } c && Enum.TryParse<CellStatus>((string?)m["status"], out var status):
                     Cells.Add((c, new CellResult
                     {
                         Index = c + 1,
@@ -92,8 +93,8 @@ internal sealed class LiveResults
                     }, m["outputs"] as JsonArray ?? [], (int?)m["n"] ?? 0));
                     CurrentCell = null;
                     break;
-                case "done":
-                    Phase = "done";
+                case ChannelKind.Done:
+                    Phase = RunPhase.Done;
                     break;
                 default:
                     Rejected++;

@@ -66,7 +66,7 @@ public static class NotebookExecutor
             // Only what the runner observes this time may count: no outputs or status carried in from the file.
             cell.Outputs = [];
             cell.ExecutionCount = null;
-            cell.Metadata.Remove("sslcourse");
+            cell.Metadata.Remove(CellRunMetadata.Key);
         }
         var workDir = Path.GetFullPath(options.WorkingDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path))!);
         var child = new ChildArguments(workDir, name, options.CellTimeout, options.MaxCellOutputBytes, options.StopOnError);
@@ -89,20 +89,20 @@ public static class NotebookExecutor
             var cell = executed.Cells[i];
             cell.Outputs = (JsonArray)outputs.DeepClone();
             cell.ExecutionCount = count;
-            cell.Metadata["sslcourse"] = ChildSession.CellMetadata(r);
+            cell.Metadata[CellRunMetadata.Key] = ChildSession.CellMetadata(r);
             cells.Add(r);
         }
         if (live.Rejected > 0)
         {
             // Notebook code wrote lines that look like the runner's results but fail verification: worth a note.
-            executed.Metadata["sslcourse"] = new JsonObject { ["rejected_channel_lines"] = live.Rejected };
+            executed.Metadata[CellRunMetadata.Key] = new JsonObject { [CellRunMetadata.RejectedChannelLines] = live.Rejected };
         }
         string? error = null;
-        var clean = run.KilledBecause is null && run.ExitCode is 0 or 1 or ChildSession.ExitCellTimeout && live.Phase == "done";
+        var clean = run.KilledBecause is null && run.ExitCode is 0 or 1 or ChildSession.ExitCellTimeout && live.Phase == RunPhase.Done;
         if (!clean)
         {
             var why = run.KilledBecause
-                      ?? (live.Phase == "exited" ? $"the notebook ended the process (exit code {run.ExitCode})"
+                      ?? (live.Phase == RunPhase.Exited ? $"the notebook ended the process (exit code {run.ExitCode})"
                                                  : $"child process crashed (exit code {run.ExitCode}){Tail(run.StderrLines)}");
             if (live.CurrentCell is { } i && i < executed.Cells.Count)
             {
@@ -112,6 +112,7 @@ public static class NotebookExecutor
                     Index = i + 1,
                     FirstLine = cell.FirstLine,
                     Status = run.TimedOut ? CellStatus.Timeout : CellStatus.Crashed,
+                    Stop = run.Stop ?? (live.Phase == RunPhase.Exited ? StopReason.Exited : StopReason.Crashed),
                     Seconds = live.CurrentCellSeconds,
                     Error = why,
                 };
@@ -121,16 +122,16 @@ public static class NotebookExecutor
                 cell.Outputs.Add(new JsonObject
                 {
                     ["output_type"] = "error",
-                    ["ename"] = run.TimedOut ? "NotebookTimeout" : "NotebookCrashed",
+                    ["ename"] = run.TimedOut ? ErrorNames.NotebookTimeout : ErrorNames.NotebookCrashed,
                     ["evalue"] = why,
                     ["traceback"] = new JsonArray(why),
                 });
-                cell.Metadata["sslcourse"] = ChildSession.CellMetadata(r);
+                cell.Metadata[CellRunMetadata.Key] = ChildSession.CellMetadata(r);
                 run.Progress?.WriteLine(ProgressLine.Format(Path.GetFileName(path), r, executed.Cells.Count));
             }
             else
             {
-                error = live.Phase == "starting" ? $"kernel did not start: {why}" : why;
+                error = live.Phase == RunPhase.Starting ? $"kernel did not start: {why}" : why;
             }
         }
         return new NotebookResult

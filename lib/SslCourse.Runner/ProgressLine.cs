@@ -1,3 +1,4 @@
+using SslCourse.Notebooks;
 using System.Globalization;
 
 namespace SslCourse.Runner;

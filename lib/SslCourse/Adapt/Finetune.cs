@@ -13,19 +13,19 @@ namespace SslCourse.Adapt;
 /// <param name="WeightDecay">AdamW weight decay.</param>
 /// <param name="Augment">Augment the labelled images (flips and crops help with few labels).</param>
 /// <param name="Seed">Seed of batches and augmentation.</param>
-/// <param name="Views">The data's augmentation (e.g. <see cref="VisionData.Augment"/>); null = chosen from the images'
+/// <param name="AugmentConfig">The data's augmentation (e.g. <see cref="VisionData.Augment"/>); null = chosen from the images'
 /// channels (<see cref="SimClrAugmentConfig.Cifar10"/> for 3, <see cref="SimClrAugmentConfig.FashionMnist"/> otherwise).
 /// Its photometric jitter is halved: finetuning wants label-preserving views, not a hard pretext task.</param>
 public sealed record FinetuneOptions(int Steps = 150, int BatchSize = 128, double LearningRate = 1e-3,
-    double WeightDecay = 1e-4, bool Augment = true, int Seed = 0, SimClrAugmentConfig? Views = null)
+    double WeightDecay = 1e-4, bool Augment = true, int Seed = 0, SimClrAugmentConfig? AugmentConfig = null)
 {
     /// <summary>Defaults for the ci profile.</summary>
     public static FinetuneOptions Default { get; } = new();
 
     /// <summary>The augmentation finetuning applies to images with <paramref name="channels"/> channels.</summary>
-    public SimClrAugmentConfig ViewsFor(long channels)
+    public SimClrAugmentConfig AugmentConfigFor(long channels)
     {
-        var v = Views ?? (channels == 3 ? SimClrAugmentConfig.Cifar10 : SimClrAugmentConfig.FashionMnist);
+        var v = AugmentConfig ?? (channels == 3 ? SimClrAugmentConfig.Cifar10 : SimClrAugmentConfig.FashionMnist);
         return v with { Brightness = v.Brightness / 2, Contrast = v.Contrast / 2, Saturation = v.Saturation / 2 };
     }
 }
@@ -65,7 +65,7 @@ public sealed class Finetune : IDisposable
         var x = images.to(device);
         var y = labels.to(device);
         using var sampler = new BatchSampler(x, o.BatchSize, o.Seed, y);
-        using var augment = o.Augment ? new SimClrAugment(o.ViewsFor(images.shape[1]), o.Seed + 1) : null;
+        using var augment = o.Augment ? new SimClrAugment(o.AugmentConfigFor(images.shape[1]), o.Seed + 1) : null;
         encoder.train();
         var history = Trainer.Fit(encoder.parameters().Concat(head.parameters()), step =>
         {

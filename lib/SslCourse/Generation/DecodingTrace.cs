@@ -28,7 +28,7 @@ public sealed record DecodingTrace(string Text, double[] ModelEntropy, double[] 
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         using var gen = new Generator((ulong)seed, device);
-        var seq = tensor(tokenizer.Encode(prompt).Select(i => (long)i).ToArray(), device: device).unsqueeze(0);
+        var seq = tokenizer.EncodeToTensor(prompt, device).unsqueeze(0);
         var stats = new List<Tensor>();   // per step (4): model entropy, sampling entropy, kept, chosen log-prob; read back once
         var block = model.Config.BlockSize;
         for (int i = 0; i < maxNewTokens; i++)

@@ -35,7 +35,7 @@ public static class TextGenerator
                 input = seq.shape[1] <= block ? seq : seq[.., ^block..]; // crop to the context the model can see
             }
             else input = seq[.., ^1..];                                      // only the newest token
-            var logits = model.Forward(input, cache)[.., -1, ..];           // (B, V)
+            var logits = model.ForwardCached(input, cache)[.., -1, ..];           // (B, V)
             var next = Sampler.Next(logits, options, generator);             // (B, 1)
             seq = cat([seq, next], 1).MoveToOuterDisposeScope();
             if (stop is not null)

@@ -27,12 +27,12 @@ public sealed class Block : Module<Tensor, Tensor>
     public CausalSelfAttention Attention => attn;
 
     /// <summary>(B, T, C) → (B, T, C).</summary>
-    public override Tensor forward(Tensor x) => Forward(x, null, 0);
+    public override Tensor forward(Tensor x) => ForwardCached(x, null, 0);
 
     /// <summary>Forward with an optional KV cache.</summary>
-    public Tensor Forward(Tensor x, KvCache? cache, int layer)
+    public Tensor ForwardCached(Tensor x, KvCache? cache, int layer)
     {
-        x = x + attn.Forward(ln_1.forward(x), cache, layer);
+        x = x + attn.ForwardCached(ln_1.forward(x), cache, layer);
         return x + mlp.forward(ln_2.forward(x));
     }
 }

@@ -6,9 +6,11 @@ using static TorchSharp.torch.nn;
 namespace SslCourse.Models;
 
 /// <summary>
-/// Multi-head masked self-attention (Vaswani et al., 2017): every position attends to itself and earlier ones only.
-/// The fast path calls <c>scaled_dot_product_attention</c>; <see cref="Explicit"/> spells the same computation out
-/// step by step for teaching and for attention maps.
+/// Multi-head self-attention (Vaswani et al., 2017), the course's one attention module. Causal (GPT): every position
+/// attends to itself and earlier ones only; with the causal flag off (a masked-LM encoder, MAE's and the text
+/// encoder's <see cref="Vision.TransformerBlock"/>) every position attends to all. The fast path calls
+/// <c>scaled_dot_product_attention</c>; <see cref="Explicit"/> spells the same computation out step by step for
+/// teaching and for attention maps.
 /// </summary>
 public sealed class CausalSelfAttention : Module<Tensor, Tensor>
 {
@@ -20,15 +22,23 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
     private readonly bool _causal;
 
     /// <summary>Builds the layer for <paramref name="config"/>.</summary>
-    public CausalSelfAttention(GptConfig config) : base(nameof(CausalSelfAttention))
+    public CausalSelfAttention(GptConfig config) : this(config.Embed, config.Heads, config.Causal, config.Bias, config.Dropout) { }
+
+    /// <summary>Builds the layer from its sizes.</summary>
+    /// <param name="embed">C, the token width.</param>
+    /// <param name="heads">Heads; C must divide by it.</param>
+    /// <param name="causal">Mask the future (GPT) or not (an encoder).</param>
+    /// <param name="bias">Biases in the two linear maps.</param>
+    /// <param name="dropout">Dropout on the attention weights and the output, in training.</param>
+    public CausalSelfAttention(int embed, int heads, bool causal, bool bias = true, double dropout = 0.0) : base(nameof(CausalSelfAttention))
     {
-        if (config.Embed % config.Heads != 0) throw new ArgumentException($"Embed {config.Embed} is not divisible by Heads {config.Heads}");
-        c_attn = nn.Linear(config.Embed, 3 * config.Embed, hasBias: config.Bias);
-        c_proj = nn.Linear(config.Embed, config.Embed, hasBias: config.Bias);
-        resid_dropout = nn.Dropout(config.Dropout);
-        _heads = config.Heads;
-        _dropout = config.Dropout;
-        _causal = config.Causal;
+        if (embed % heads != 0) throw new ArgumentException($"Embed {embed} is not divisible by Heads {heads}");
+        c_attn = nn.Linear(embed, 3 * embed, hasBias: bias);
+        c_proj = nn.Linear(embed, embed, hasBias: bias);
+        resid_dropout = nn.Dropout(dropout);
+        _heads = heads;
+        _dropout = dropout;
+        _causal = causal;
         RegisterComponents();
     }
 
@@ -39,10 +49,10 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
     public Tensor? LastAttention { get; private set; }
 
     /// <summary>x (B, T, C) → (B, T, C) with the causal mask.</summary>
-    public override Tensor forward(Tensor x) => Forward(x, null, 0);
+    public override Tensor forward(Tensor x) => ForwardCached(x, null, 0);
 
     /// <summary>Forward with an optional KV cache for layer <paramref name="layer"/>.</summary>
-    public Tensor Forward(Tensor x, KvCache? cache, int layer)
+    public Tensor ForwardCached(Tensor x, KvCache? cache, int layer)
     {
         var (B, T, C) = (x.shape[0], x.shape[1], x.shape[2]);
         var qkv = c_attn.forward(x).split(C, 2);

@@ -54,7 +54,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
     public override Tensor forward(Tensor idx) => Logits(Hidden(idx));
 
     /// <summary>Logits for the tokens <paramref name="idx"/>, reading and extending <paramref name="cache"/> when given.</summary>
-    public Tensor Forward(Tensor idx, KvCache? cache) => Logits(Hidden(idx, cache));
+    public Tensor ForwardCached(Tensor idx, KvCache? cache) => Logits(Hidden(idx, cache));
 
     /// <summary>The last hidden states h_t (B, T, C) after the final LayerNorm (what a finetuning head reads).</summary>
     public Tensor Hidden(Tensor idx, KvCache? cache = null)
@@ -65,7 +65,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
             throw new ArgumentException($"sequence of {past + T} tokens is longer than the block size {Config.BlockSize}");
         using var pos = arange(past, past + T, dtype: ScalarType.Int64, device: idx.device); // (T)
         var x = drop.forward(wte.forward(idx) + wpe.forward(pos)); // (B, T, C)
-        for (int i = 0; i < h.Count; i++) x = h[i].Forward(x, cache, i);
+        for (int i = 0; i < h.Count; i++) x = h[i].ForwardCached(x, cache, i);
         return ln_f.forward(x);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 
@@ -11,13 +12,12 @@ namespace SslCourse.Runtime;
 /// </summary>
 public static class Denormals
 {
-    private delegate IntPtr GlobalContextFn();
+    // A static member of at::Context (Context.h): no `this` argument. Passing one made `on` the context pointer, always true.
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     [return: MarshalAs(UnmanagedType.U1)]
-    private delegate bool SetFlushDenormalFn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool on);
+    private delegate bool SetFlushDenormalFn([MarshalAs(UnmanagedType.U1)] bool on);
 
     private static readonly Lazy<SetFlushDenormalFn?> Setter = new(Resolve);
-    private static IntPtr _context;
 
     /// <summary>
     /// Sets flush-to-zero and denormals-are-zero on the calling thread (the CPU flag is per thread; libtorch's
@@ -26,39 +26,69 @@ public static class Denormals
     public static bool FlushToZero(bool on = true)
     {
         var set = Setter.Value;
-        return set is not null && set(_context, on);
+        return set is not null && set(on);
     }
 
     /// <summary>
     /// Runs <paramref name="work"/> with flush-to-zero on every libtorch CPU thread. The flag is per thread, and
-    /// libtorch's OpenMP workers copy it from the thread that creates them: so the work runs on a fresh thread that
-    /// sets the flag first, and the worker pool OpenMP creates for that thread inherits it. It uses the caller's
-    /// libtorch thread count (<c>torch.set_num_threads</c>). Exceptions reach the caller unchanged.
+    /// libtorch's OpenMP workers copy it from the thread that creates them: so the work runs on one long-lived course
+    /// thread that set the flag when it started, and the worker pool OpenMP creates for that thread inherits it. It uses
+    /// the caller's libtorch thread count (<c>torch.set_num_threads</c>) and execution context (a notebook's display
+    /// context flows with it). Calls from several threads are served one at a time; a call made from inside
+    /// <paramref name="work"/> runs inline. Exceptions reach the caller unchanged.
     /// </summary>
     /// <remarks>
     /// Dispose scopes are per thread: tensors that <paramref name="work"/> returns are not in the caller's scope, so
     /// it should return plain values (a <see cref="Training.History"/>, numbers) or tensors the caller disposes.
+    /// <see cref="Training.TrainerOptions.FlushDenormals"/> is the way training asks for this.
     /// </remarks>
     public static T Run<T>(Func<T> work)
     {
+        if (_onWorker) return work();
         var threads = TorchSharp.torch.get_num_threads();
+        var context = ExecutionContext.Capture();
         T result = default!;
         ExceptionDispatchInfo? error = null;
-        var thread = new Thread(() =>
+        using var done = new ManualResetEventSlim();
+        void Body()
+        {
+            if (TorchSharp.torch.get_num_threads() != threads) TorchSharp.torch.set_num_threads(threads); // per calling thread in OpenMP
+            result = work();
+        }
+        Worker.Value.Add(() =>
         {
             try
             {
-                FlushToZero();
-                TorchSharp.torch.set_num_threads(threads); // OpenMP's thread count is per calling thread
-                result = work();
+                if (context is null) Body();
+                else ExecutionContext.Run(context, _ => Body(), null);
             }
             catch (Exception e) { error = ExceptionDispatchInfo.Capture(e); }
-        }, maxStackSize: 16 << 20) { Name = "SslCourse flush-to-zero", IsBackground = true };
-        thread.Start();
-        thread.Join();
+            finally { done.Set(); }
+        });
+        done.Wait();
         error?.Throw();
         return result;
     }
+
+    /// <summary>True on the flush-to-zero thread (where <see cref="Run"/> runs its work).</summary>
+    public static bool OnFlushThread => _onWorker;
+
+    [ThreadStatic] private static bool _onWorker;
+
+    // One thread for the process: creating a thread (and its OpenMP pool) per call cost about 1.6 ms, paid 800 times by
+    // a chapter-02 scoring loop.
+    private static readonly Lazy<BlockingCollection<Action>> Worker = new(() =>
+    {
+        var queue = new BlockingCollection<Action>();
+        var thread = new Thread(() =>
+        {
+            _onWorker = true;
+            FlushToZero();
+            foreach (var item in queue.GetConsumingEnumerable()) item();
+        }, maxStackSize: 16 << 20) { Name = "SslCourse flush-to-zero", IsBackground = true };
+        thread.Start();
+        return queue;
+    });
 
     private static SetFlushDenormalFn? Resolve()
     {
@@ -68,10 +98,8 @@ public static class Denormals
         foreach (var path in candidates)
         {
             if (!NativeLibrary.TryLoad(path, out var lib)) continue;
-            // Itanium-mangled at::globalContext() and at::Context::setFlushDenormal(bool).
-            if (!NativeLibrary.TryGetExport(lib, "_ZN2at13globalContextEv", out var ctxFn)
-                || !NativeLibrary.TryGetExport(lib, "_ZN2at7Context16setFlushDenormalEb", out var setFn)) continue;
-            _context = Marshal.GetDelegateForFunctionPointer<GlobalContextFn>(ctxFn)();
+            // Itanium-mangled at::Context::setFlushDenormal(bool), a static member function.
+            if (!NativeLibrary.TryGetExport(lib, "_ZN2at7Context16setFlushDenormalEb", out var setFn)) continue;
             return Marshal.GetDelegateForFunctionPointer<SetFlushDenormalFn>(setFn);
         }
         return null;

@@ -29,6 +29,7 @@ public static class TorchRuntime
             if (!OperatingSystem.IsLinux()) return _summary = "libtorch: TorchSharp's own loader (not Linux: no compatibility step needed)";
 
             var notes = new List<string>();
+            if (OneDnnIsa.Apply() is { } isa) notes.Add(isa); // before any kernel is chosen: see OneDnnIsa
             var shims = ShimCandidates().Where(File.Exists).Distinct().ToList();
             var hostOk = GlibcxxCompat.HostProvides();
             foreach (var shim in shims)
@@ -71,7 +72,7 @@ public static class TorchRuntime
             var shimToLoad = shims.FirstOrDefault(s => NativeDirs().Contains(Path.GetDirectoryName(s)!));
             if (shimToLoad is not null) NativeLibrary.Load(shimToLoad);
             notes.Insert(0, source);
-            if (!hostOk && notes.Count == 1) notes.Add($"{GlibcxxCompat.RequiredVersion} already weak");
+            if (!hostOk && notes.All(n => !n.Contains(GlibcxxCompat.RequiredVersion, StringComparison.Ordinal))) notes.Add($"{GlibcxxCompat.RequiredVersion} already weak");
             return _summary = string.Join("; ", notes);
         }
     }

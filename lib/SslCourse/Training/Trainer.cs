@@ -29,6 +29,8 @@ public static class Trainer
         int? evalEvery = null,
         Func<bool>? stopWhen = null)
     {
+        if (options.FlushDenormals && !Runtime.Denormals.OnFlushThread)
+            return Runtime.Denormals.Run(() => Fit(parameters, lossAt, options, itemsPerStep, evaluate, evalEvery, stopWhen));
         var trainable = parameters.Where(p => p.requires_grad).ToList();
         if (trainable.Count == 0) throw new ArgumentException("no trainable parameters were given", nameof(parameters));
         using var optimizer = torch.optim.AdamW(ParameterGroups(trainable, options), options.LearningRate, beta2: options.Beta2, weight_decay: options.WeightDecay);

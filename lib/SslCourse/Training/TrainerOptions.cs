@@ -13,6 +13,9 @@ namespace SslCourse.Training;
 /// <param name="ItemUnit">What the throughput counts ("samples", or "tokens" for language models).</param>
 /// <param name="DecayOnlyMatrices">Apply <paramref name="WeightDecay"/> only to parameters with two or more dimensions
 /// (weight matrices and embeddings), not to biases and LayerNorm gains — nanoGPT's two AdamW parameter groups.</param>
+/// <param name="FlushDenormals">Train with subnormal floats flushed to zero on every libtorch CPU thread
+/// (<see cref="Runtime.Denormals.Run"/>): sharp attention makes them, and they made a small GPT's CPU step 30× slower.
+/// The closures then run on the course's flush-to-zero thread.</param>
 public sealed record TrainerOptions(
     int Steps,
     double LearningRate = 1e-3,
@@ -24,7 +27,8 @@ public sealed record TrainerOptions(
     string Name = "train",
     double Beta2 = 0.999,
     string ItemUnit = "samples",
-    bool DecayOnlyMatrices = false)
+    bool DecayOnlyMatrices = false,
+    bool FlushDenormals = false)
 {
     /// <summary>The learning rate at <paramref name="step"/> (0-based): linear warm-up, then cosine to the floor.</summary>
     public double LearningRateAt(int step)

@@ -56,7 +56,7 @@ public sealed class MaskedAutoencoder : Module<Tensor, Tensor>
     }
 
     /// <summary>Masks, encodes and decodes a batch; the random mask is drawn from <paramref name="generator"/>.</summary>
-    public MaeOutput Run(Tensor images, Generator? generator = null)
+    public MaeOutput MaskAndReconstruct(Tensor images, Generator? generator = null)
     {
         using var scope = NewDisposeScope();
         var target = Patchify(images);                                             // (B, P, s²C)
@@ -101,7 +101,7 @@ public sealed class MaskedAutoencoder : Module<Tensor, Tensor>
     public Tensor Loss(Tensor images, Generator? generator = null)
     {
         using var scope = NewDisposeScope();
-        var o = Run(images, generator);
+        var o = MaskAndReconstruct(images, generator);
         return Losses.MaskedReconstruction.Loss(o.Prediction, o.Target, o.Mask).MoveToOuterDisposeScope();
     }
 
@@ -115,7 +115,7 @@ public sealed class MaskedAutoencoder : Module<Tensor, Tensor>
         using var noGrad = no_grad();
         var wasTraining = training;
         eval();
-        var o = Run(images, generator);
+        var o = MaskAndReconstruct(images, generator);
         train(wasTraining);
         var m = o.Mask.unsqueeze(-1);                                      // (B, P, 1)
         var masked = Unpatchify(o.Target * (1 - m) + 0.5 * m);

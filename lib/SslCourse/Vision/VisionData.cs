@@ -38,10 +38,10 @@ public sealed record VisionData(string Name, ImageDataset Train, ImageDataset Te
     public SimClrAugmentConfig Augment => Name == "cifar-10" ? SimClrAugmentConfig.Cifar10 : SimClrAugmentConfig.FashionMnist;
 
     /// <summary><paramref name="size"/> with this data's input channels.</summary>
-    public ConvEncoderConfig Encoder(ConvEncoderConfig size) => size with { InChannels = Shape.C };
+    public ConvEncoderConfig EncoderConfigFor(ConvEncoderConfig size) => size with { InChannels = Shape.C };
 
     /// <summary><paramref name="size"/> for this image size and channels (patch side 4 when the preset's does not divide the image).</summary>
-    public MaeConfig Mae(MaeConfig size) =>
+    public MaeConfig MaeConfigFor(MaeConfig size) =>
         size with { ImageSize = Shape.H, Channels = Shape.C, PatchSize = Shape.H % size.PatchSize == 0 ? size.PatchSize : 4 };
 
     /// <summary>The raw-pixel baseline for this shape.</summary>

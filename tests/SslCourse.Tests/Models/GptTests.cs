@@ -73,8 +73,8 @@ public sealed class GptTests
         using var idx = randint(0, 17, [2, 9]);
         using var full = model.forward(idx);
         using var cache = new KvCache(Small.Layers);
-        using var prefill = model.Forward(idx[.., ..6], cache);
-        using var chunk = model.Forward(idx[.., 6..], cache); // several new tokens at once: needs the offset mask
+        using var prefill = model.ForwardCached(idx[.., ..6], cache);
+        using var chunk = model.ForwardCached(idx[.., 6..], cache); // several new tokens at once: needs the offset mask
         Assert.True(full[.., 6..].allclose(chunk, atol: 1e-5));
         Assert.Equal(9, cache.Length);
     }

@@ -1,3 +1,4 @@
+using SslCourse.Training;
 using SslCourse.Data;
 using SslCourse.Models;
 using static TorchSharp.torch;

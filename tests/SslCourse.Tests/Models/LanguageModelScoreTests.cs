@@ -1,3 +1,4 @@
+using SslCourse.Adapt;
 using SslCourse.Models;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using SslCourse.Training;
 using SslCourse.Adapt;
 using SslCourse.Losses;
 using SslCourse.Runtime;
@@ -34,7 +35,7 @@ public sealed class ChapterOneAdditionsTests
         x[.., .., ..10, ..] += 1;   // an "up" the task can find
         manual_seed(3);
         using var enc = new ConvEncoder(new ConvEncoderConfig(Width: 4, Stages: 2));
-        var h = Rotation.Pretrain(enc, x.clamp(0, 1), new SslConfig(Steps: 30, BatchSize: 32, LearningRate: 1e-2, WarmupSteps: 2, LogEvery: 10,
+        var h = RotationPrediction.Pretrain(enc, x.clamp(0, 1), new SslConfig(Steps: 30, BatchSize: 32, LearningRate: 1e-2, WarmupSteps: 2, LogEvery: 10,
             Augment: SimClrAugmentConfig.None), Session);
         Assert.True(h.LastLoss < Math.Log(4) - 0.3, string.Join(", ", h.Loss));
         Assert.Equal(3, h.Metrics["rotation_acc"].Count);
@@ -109,9 +110,9 @@ public sealed class ChapterOneAdditionsTests
     [Fact]
     public void Finetuning_augmentation_follows_the_data()
     {
-        Assert.Equal(0.2, new FinetuneOptions().ViewsFor(1).Brightness, 6);
-        Assert.Equal(SimClrAugmentConfig.Cifar10.GrayscaleProbability, new FinetuneOptions().ViewsFor(3).GrayscaleProbability);
-        var strong = new FinetuneOptions(Views: SimClrAugmentConfig.Strong).ViewsFor(1);
+        Assert.Equal(0.2, new FinetuneOptions().AugmentConfigFor(1).Brightness, 6);
+        Assert.Equal(SimClrAugmentConfig.Cifar10.GrayscaleProbability, new FinetuneOptions().AugmentConfigFor(3).GrayscaleProbability);
+        var strong = new FinetuneOptions(AugmentConfig: SimClrAugmentConfig.Strong).AugmentConfigFor(1);
         Assert.Equal(SimClrAugmentConfig.Strong.CropScale, strong.CropScale);
     }
 }

@@ -1,3 +1,4 @@
+using SslCourse.Training;
 using SslCourse.Runtime;
 using SslCourse.Vision;
 using TorchSharp;
@@ -46,7 +47,7 @@ public sealed class PretrainTests
         using var p = mae.Patchify(x);
         Assert.Equal(new long[] { 16, 49, 16 }, p.shape);
         Assert.True(mae.Unpatchify(p).allclose(x, 0, 0));
-        var o = mae.Run(x);
+        var o = mae.MaskAndReconstruct(x);
         Assert.Equal(49 - 12, (int)o.Mask[0].sum().item<float>());   // 75% of 49 patches hidden (37)
         using var f = Features.Extract(mae.Encoder, x, batch: 5);
         Assert.Equal(new long[] { 16, 16 }, f.shape);

@@ -16,13 +16,13 @@ public sealed class VisionDataTests
     {
         using var data = Colour();
         Assert.Equal((3, 32, 32), data.Shape);
-        Assert.Equal(3, data.Encoder(ConvEncoderConfig.Tiny).InChannels);
-        var mae = data.Mae(MaeConfig.Tiny);                       // 7 does not divide 32: patches of 4
+        Assert.Equal(3, data.EncoderConfigFor(ConvEncoderConfig.Tiny).InChannels);
+        var mae = data.MaeConfigFor(MaeConfig.Tiny);                       // 7 does not divide 32: patches of 4
         Assert.Equal((32, 3, 4, 64), (mae.ImageSize, mae.Channels, mae.PatchSize, mae.Patches));
-        Assert.Equal(4, data.Mae(MaeConfig.Small).PatchSize);
+        Assert.Equal(4, data.MaeConfigFor(MaeConfig.Small).PatchSize);
         Assert.Same(SimClrAugmentConfig.Cifar10, data.Augment);
         Assert.Equal(3 * 32 * 32, data.Pixels().OutputDim);
-        using var encoder = new ConvEncoder(data.Encoder(ConvEncoderConfig.Tiny));
+        using var encoder = new ConvEncoder(data.EncoderConfigFor(ConvEncoderConfig.Tiny));
         using var features = encoder.forward(data.Train.Images);
         Assert.Equal(new long[] { 4, ConvEncoderConfig.Tiny.OutputDim }, features.shape);
     }

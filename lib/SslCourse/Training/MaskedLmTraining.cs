@@ -1,10 +1,10 @@
 using SslCourse.Data;
 using SslCourse.Losses;
 using SslCourse.Runtime;
-using SslCourse.Training;
+using SslCourse.Models;
 using static TorchSharp.torch;
 
-namespace SslCourse.Models;
+namespace SslCourse.Training;
 
 /// <summary>
 /// Pretraining a bidirectional Transformer encoder (a <see cref="Gpt"/> with <c>Causal = false</c> and one extra
@@ -30,11 +30,11 @@ public static class MaskedLmTraining
             return LmLoss.Loss(encoder.forward(input), targets, ignoreIndex: -1);
         }
         encoder.train();
-        return Denormals.Run(() => Trainer.Fit(encoder.parameters(), _ => Loss(data.Sample(true, config.Batch, block).X), config.ToTrainerOptions(name),
+        return Trainer.Fit(encoder.parameters(), _ => Loss(data.Sample(true, config.Batch, block).X), config.ToTrainerOptions(name),
             itemsPerStep: (long)config.Batch * block, evaluate: (step, h) =>
             {
                 var (_, val) = data.EstimateLoss((x, _) => Loss(x), encoder, config.EvalBatches, config.Batch, block);
                 h.Add("val_loss", step, val);
-            }, evalEvery: config.EvalEvery));
+            }, evalEvery: config.EvalEvery);
     }
 }

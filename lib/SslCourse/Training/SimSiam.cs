@@ -1,11 +1,11 @@
 using SslCourse.Data;
 using SslCourse.Losses;
 using SslCourse.Runtime;
-using SslCourse.Training;
+using SslCourse.Vision;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SslCourse.Vision;
+namespace SslCourse.Training;
 
 /// <summary>
 /// SimSiam pretraining (Chen &amp; He, 2021): two views, a shared encoder + projection head, a predictor on top, and
@@ -54,7 +54,7 @@ public static class SimSiam
         using var predictor = new Predictor(config.ProjectionDim, config.ProjectionDim / 2);
         head.to(images.device);
         predictor.to(images.device);
-        using var augment = new SimClrAugment(config.Views, course.Seed + 1);
+        using var augment = new SimClrAugment(config.AugmentOrDefault, course.Seed + 1);
         using var sampler = new BatchSampler(images, config.BatchSize, course.Seed + 2);
         var spread = new SpreadRecorder(config.LogEvery);
         encoder.train(); head.train(); predictor.train();

@@ -1,10 +1,10 @@
 using SslCourse.Data;
 using SslCourse.Runtime;
-using SslCourse.Training;
+using SslCourse.Vision;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SslCourse.Vision;
+namespace SslCourse.Training;
 
 /// <summary>Masked-autoencoder pretraining (He et al., 2022): minimise the masked-patch reconstruction error.</summary>
 public static class Mae

@@ -1,9 +1,9 @@
 using SslCourse.Runtime;
 using SslCourse.Data;
-using SslCourse.Training;
+using SslCourse.Models;
 using static TorchSharp.torch;
 
-namespace SslCourse.Models;
+namespace SslCourse.Training;
 
 /// <summary>Language-model pretraining recipes: minimise the average next-token NLL over random windows (nanoGPT's train.py).</summary>
 public static class Pretraining
@@ -18,9 +18,7 @@ public static class Pretraining
     {
         var block = model.Config.BlockSize;
         model.train();
-        // Flush-to-zero on every libtorch thread: sharp attention produces subnormal floats (30× slower on x86). On a
-        // shared CPU, torch.set_num_threads(1) first: OpenMP's spin-waiting was measured to make a step 2.5× slower.
-        return Denormals.Run(() => Trainer.Fit(model.parameters(), _ =>
+        return Trainer.Fit(model.parameters(), _ =>
         {
             var (x, y) = data.Sample(true, config.Batch, block);
             return model.Loss(x, y);
@@ -30,7 +28,7 @@ public static class Pretraining
             h.Add("train_eval", step, tr);
             h.Add("val_loss", step, va);
             atEval?.Invoke(step, h);
-        }, evalEvery: config.EvalEvery));
+        }, evalEvery: config.EvalEvery);
     }
 
     /// <summary>

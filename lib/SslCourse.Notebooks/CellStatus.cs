@@ -1,6 +1,6 @@
-namespace SslCourse.Runner;
+namespace SslCourse.Notebooks;
 
-/// <summary>What happened to one code cell.</summary>
+/// <summary>What happened to one code cell: the runner records it, the grader reads it (<see cref="CellRunMetadata"/>).</summary>
 public enum CellStatus
 {
     /// <summary>Not executed (an earlier cell stopped the notebook, or it is markdown).</summary>

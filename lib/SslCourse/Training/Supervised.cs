@@ -1,10 +1,10 @@
 using SslCourse.Data;
 using SslCourse.Runtime;
-using SslCourse.Training;
+using SslCourse.Vision;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SslCourse.Vision;
+namespace SslCourse.Training;
 
 /// <summary>
 /// Supervised pretraining, the classical baseline: train encoder + linear classifier with cross-entropy on labelled
@@ -23,7 +23,7 @@ public static class Supervised
     {
         using var classifier = nn.Linear(encoder.OutputDim, classes);
         classifier.to(images.device);
-        using var augment = new SimClrAugment(config.Views, course.Seed + 1);
+        using var augment = new SimClrAugment(config.AugmentOrDefault, course.Seed + 1);
         using var sampler = new BatchSampler(images, config.BatchSize, course.Seed + 2, labels);
         encoder.train();
         var history = Trainer.Fit(encoder.parameters().Concat(classifier.parameters()), step =>

@@ -3,9 +3,10 @@ using SslCourse.Runtime;
 using SslCourse.Text;
 using SslCourse.Training;
 using TorchSharp;
+using SslCourse.Models;
 using static TorchSharp.torch;
 
-namespace SslCourse.Models;
+namespace SslCourse.Adapt;
 
 /// <summary>How the classifier is adapted.</summary>
 public enum AdaptMode
@@ -45,13 +46,12 @@ public static class FinetuneExperiment
         using var gen = new Generator((ulong)seed, device);
         var n = x.shape[0];
         model.train();
-        Denormals.FlushToZero(); // sharp attention produces subnormal floats, 30× slower on x86; Fit steps on this thread
         Trainer.Fit(model.parameters(), _ =>
         {
             var ix = randint(0, n, [Math.Min(batch, n)], generator: gen, device: device);
             return nn.functional.cross_entropy(model.forward(x[ix]), y[ix]);
         }, new TrainerOptions(steps, learningRate, WeightDecay: 0.01, WarmupSteps: steps / 10, LogEvery: Math.Max(1, steps / 5),
-            Name: $"{mode} n={n}"));
+            Name: $"{mode} n={n}", FlushDenormals: true));
         return FinetuneWithValidation.Accuracy(model, testX, testY); // 256 passages a chunk, one host read
     }
 

@@ -1,11 +1,11 @@
 using SslCourse.Data;
 using SslCourse.Losses;
 using SslCourse.Runtime;
-using SslCourse.Training;
+using SslCourse.Vision;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SslCourse.Vision;
+namespace SslCourse.Training;
 
 /// <summary>
 /// SimCLR pretraining (Chen et al., 2020): for each batch make two augmented views, encode both with the shared
@@ -23,7 +23,7 @@ public static class SimClr
     {
         using var head = new ProjectionHead(encoder.OutputDim, 2 * config.ProjectionDim, config.ProjectionDim);
         head.to(images.device);
-        using var augment = new SimClrAugment(config.Views, course.Seed + 1);
+        using var augment = new SimClrAugment(config.AugmentOrDefault, course.Seed + 1);
         using var sampler = new BatchSampler(images, config.BatchSize, course.Seed + 2);
         var spread = new SpreadRecorder(config.LogEvery);
         encoder.train(); head.train();

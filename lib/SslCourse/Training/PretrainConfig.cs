@@ -1,6 +1,4 @@
-using SslCourse.Training;
-
-namespace SslCourse.Models;
+namespace SslCourse.Training;
 
 /// <summary>
 /// How a GPT is pretrained, named after nanoGPT's train.py settings: AdamW (β1 0.9), linear warm-up to
@@ -30,5 +28,5 @@ public sealed record PretrainConfig(int Steps, int Batch, double LearningRate, d
     /// <summary>The equivalent <see cref="TrainerOptions"/> (two AdamW groups: decay only for dim ≥ 2).</summary>
     public TrainerOptions ToTrainerOptions(string name = "pretrain") => new(Steps, LearningRate, WeightDecay, WarmupSteps,
         MinLearningRateRatio: MinLearningRate / LearningRate, GradClip: GradClip, LogEvery: LogEvery, Name: name, Beta2: Beta2,
-        ItemUnit: "tokens", DecayOnlyMatrices: true);
+        ItemUnit: "tokens", DecayOnlyMatrices: true, FlushDenormals: true);
 }

@@ -1,10 +1,10 @@
 using SslCourse.Data;
 using SslCourse.Losses;
 using SslCourse.Runtime;
-using SslCourse.Training;
+using SslCourse.Models;
 using static TorchSharp.torch;
 
-namespace SslCourse.Models;
+namespace SslCourse.Training;
 
 /// <summary>Trains a GPT on <see cref="IncontextTask"/> sequences and measures accuracy against the number of demonstrations.</summary>
 public static class IncontextExperiment
@@ -19,14 +19,13 @@ public static class IncontextExperiment
         var rng = new Random(seed);
         var device = model.parameters().First().device;
         model.train();
-        // Flush-to-zero on every libtorch thread: the sharp attention this task learns produces subnormal floats, 30× slower on x86.
-        return Denormals.Run(() => Trainer.Fit(model.parameters(), _ =>
+        return Trainer.Fit(model.parameters(), _ =>
         {
             var (x, y) = task.Batch(rng, batch, examples, device);
             return LmLoss.Loss(model.forward(x), y, ignoreIndex: -1);
         }, new TrainerOptions(steps, learningRate, WeightDecay: 0.01, WarmupSteps: Math.Max(1, steps / 20), LogEvery: Math.Max(1, steps / 50),
-            Name: "in-context", Beta2: 0.99), itemsPerStep: batch,
-            evaluate: atEval is null ? null : (step, _) => { atEval(step); model.train(); }, evalEvery: evalEvery > 0 ? evalEvery : steps));
+            Name: "in-context", Beta2: 0.99, FlushDenormals: true), itemsPerStep: batch,
+            evaluate: atEval is null ? null : (step, _) => { atEval(step); model.train(); }, evalEvery: evalEvery > 0 ? evalEvery : steps);
     }
 
     /// <summary>Accuracy on the k-th query (k = 0…examples−1 demonstrations before it), over fresh sequences.</summary>

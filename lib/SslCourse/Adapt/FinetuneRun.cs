@@ -1,9 +1,10 @@
 using SslCourse.Runtime;
 using SslCourse.Training;
 using TorchSharp;
+using SslCourse.Models;
 using static TorchSharp.torch;
 
-namespace SslCourse.Models;
+namespace SslCourse.Adapt;
 
 /// <summary>Settings of one finetuning run with a validation split and early stopping.</summary>
 /// <param name="Steps">Most optimiser steps.</param>
@@ -43,8 +44,8 @@ public static class FinetuneWithValidation
         var steps = run.Steps;
         model.train();
         var options = new TrainerOptions(steps, run.LearningRate, WeightDecay: 0.01, WarmupSteps: steps / 10,
-            LogEvery: run.EvalEvery, Name: $"{mode} {run.Pooling} n={n}");
-        Denormals.Run(() => Trainer.Fit(model.parameters(), _ =>
+            LogEvery: run.EvalEvery, Name: $"{mode} {run.Pooling} n={n}", FlushDenormals: true);
+        Trainer.Fit(model.parameters(), _ =>
             {
                 var ix = randint(0, n, [Math.Min(run.Batch, n)], generator: gen, device: device);
                 return nn.functional.cross_entropy(model.forward(train.X[ix]), train.Y[ix]);
@@ -60,7 +61,7 @@ public static class FinetuneWithValidation
                     best = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
                 }
                 else stale++;
-            }, evalEvery: run.EvalEvery, stopWhen: () => stale >= run.Patience));   // flush-to-zero on every libtorch thread, as Pretraining.Train
+            }, evalEvery: run.EvalEvery, stopWhen: () => stale >= run.Patience);
         if (best is not null)
         {
             using (no_grad()) foreach (var (name, t) in model.state_dict()) t.copy_(best[name]);

@@ -1,4 +1,6 @@
-namespace SslCourse.Vision;
+using SslCourse.Vision;
+
+namespace SslCourse.Training;
 
 /// <summary>Settings shared by the pretraining recipes (<see cref="SimClr"/>, <see cref="SimSiam"/>, <see cref="Mae"/>, <see cref="Supervised"/>).</summary>
 /// <param name="Steps">Optimiser steps.</param>
@@ -14,7 +16,7 @@ public sealed record SslConfig(int Steps, int BatchSize, double LearningRate, do
     int ProjectionDim = 64, double WeightDecay = 1e-4, int WarmupSteps = 20, int LogEvery = 10)
 {
     /// <summary>The augmentation actually used.</summary>
-    public SimClrAugmentConfig Views => Augment ?? SimClrAugmentConfig.FashionMnist;
+    public SimClrAugmentConfig AugmentOrDefault => Augment ?? SimClrAugmentConfig.FashionMnist;
 
     /// <summary>For the ci profile on 2 CPU cores.</summary>
     public static SslConfig Ci { get; } = new(Steps: 400, BatchSize: 256, LearningRate: 3e-3, WarmupSteps: 40);

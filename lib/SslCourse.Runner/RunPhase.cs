@@ -1,0 +1,27 @@
+namespace SslCourse.Runner;
+
+/// <summary>Where a child process is in running its notebook, as its results channel says.</summary>
+internal enum RunPhase
+{
+    /// <summary>No message yet: the kernel is starting.</summary>
+    Starting,
+
+    /// <summary>The kernel started; cells are running.</summary>
+    Running,
+
+    /// <summary>Every cell that was to run has run.</summary>
+    Done,
+
+    /// <summary>Notebook code ended the process (Environment.Exit).</summary>
+    Exited,
+}
+
+/// <summary>The <c>k</c> field of a results-channel message, written by <see cref="ChildSession"/> and read here.</summary>
+internal static class ChannelKind
+{
+    public const string Started = "started";
+    public const string Begin = "begin";
+    public const string Cell = "cell";
+    public const string Done = "done";
+    public const string Exited = "exited";
+}
