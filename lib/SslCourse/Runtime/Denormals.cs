@@ -86,7 +86,7 @@ public static class Denormals
             FlushToZero();
             foreach (var item in queue.GetConsumingEnumerable()) item();
         }, maxStackSize: 16 << 20) { Name = "SslCourse flush-to-zero", IsBackground = true };
-        thread.Start();
+        using (ExecutionContext.SuppressFlow()) thread.Start(); // each call brings its own context; keep the first caller's out
         return queue;
     });
 
