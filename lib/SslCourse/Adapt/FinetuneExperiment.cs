@@ -51,7 +51,7 @@ public static class FinetuneExperiment
             var ix = randint(0, n, [Math.Min(batch, n)], generator: gen, device: device);
             return nn.functional.cross_entropy(model.forward(x[ix]), y[ix]);
         }, new TrainerOptions(steps, learningRate, WeightDecay: 0.01, WarmupSteps: steps / 10, LogEvery: Math.Max(1, steps / 5),
-            Name: $"{mode} n={n}", FlushDenormals: true));
+            Name: $"{mode} n={n}", FlushDenormals: true, DecayOnlyMatrices: false));
         return FinetuneWithValidation.Accuracy(model, testX, testY); // 256 passages a chunk, one host read
     }
 

@@ -12,8 +12,10 @@ namespace SslCourse.Training;
 /// <param name="WeightDecay">AdamW weight decay.</param>
 /// <param name="WarmupSteps">Linear warm-up steps.</param>
 /// <param name="LogEvery">Record loss (and feature spread) every this many steps.</param>
+/// <param name="DecayOnlyMatrices">Weight decay on kernels and matrices only, not on biases and BatchNorm/LayerNorm
+/// parameters (<see cref="TrainerOptions.DecayOnlyMatrices"/>). Part of the record, so checkpoint keys change with it.</param>
 public sealed record SslConfig(int Steps, int BatchSize, double LearningRate, double Temperature = 0.2, SimClrAugmentConfig? Augment = null,
-    int ProjectionDim = 64, double WeightDecay = 1e-4, int WarmupSteps = 20, int LogEvery = 10)
+    int ProjectionDim = 64, double WeightDecay = 1e-4, int WarmupSteps = 20, int LogEvery = 10, bool DecayOnlyMatrices = true)
 {
     /// <summary>The augmentation actually used.</summary>
     public SimClrAugmentConfig AugmentOrDefault => Augment ?? SimClrAugmentConfig.FashionMnist;
@@ -26,5 +28,6 @@ public sealed record SslConfig(int Steps, int BatchSize, double LearningRate, do
 
     /// <summary>Trainer settings for this config.</summary>
     public Training.TrainerOptions Trainer(string name) =>
-        new(Steps, LearningRate, WeightDecay, WarmupSteps, MinLearningRateRatio: 0.05, GradClip: 5.0, LogEvery: LogEvery, Name: name);
+        new(Steps, LearningRate, WeightDecay, WarmupSteps, MinLearningRateRatio: 0.05, GradClip: 5.0, LogEvery: LogEvery, Name: name,
+            DecayOnlyMatrices: DecayOnlyMatrices);
 }

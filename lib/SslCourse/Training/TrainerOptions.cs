@@ -12,7 +12,8 @@ namespace SslCourse.Training;
 /// <param name="Beta2">AdamW's second-moment decay.</param>
 /// <param name="ItemUnit">What the throughput counts ("samples", or "tokens" for language models).</param>
 /// <param name="DecayOnlyMatrices">Apply <paramref name="WeightDecay"/> only to parameters with two or more dimensions
-/// (weight matrices and embeddings), not to biases and LayerNorm gains — nanoGPT's two AdamW parameter groups.</param>
+/// (weight matrices, convolution kernels and embeddings), not to biases and LayerNorm/BatchNorm gains — nanoGPT's and
+/// minGPT's two AdamW parameter groups (the default); false decays every parameter.</param>
 /// <param name="FlushDenormals">Train with subnormal floats flushed to zero on every libtorch CPU thread
 /// (<see cref="Runtime.Denormals.Run"/>): sharp attention makes them, and they made a small GPT's CPU step 30× slower.
 /// The closures then run on the course's flush-to-zero thread.</param>
@@ -27,7 +28,7 @@ public sealed record TrainerOptions(
     string Name = "train",
     double Beta2 = 0.999,
     string ItemUnit = "samples",
-    bool DecayOnlyMatrices = false,
+    bool DecayOnlyMatrices = true,
     bool FlushDenormals = false)
 {
     /// <summary>The learning rate at <paramref name="step"/> (0-based): linear warm-up, then cosine to the floor.</summary>

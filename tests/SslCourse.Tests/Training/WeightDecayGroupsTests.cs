@@ -56,10 +56,32 @@ public sealed class WeightDecayGroupsTests
     {
         manual_seed(3);
         using var model = new Gpt(Small);
-        var opts = new TrainerOptions(Steps: 3, LearningRate: 0.1, WeightDecay: 0.5, MinLearningRateRatio: 1, GradClip: null, LogEvery: 1, Name: "decay-all");
+        var opts = new TrainerOptions(Steps: 3, LearningRate: 0.1, WeightDecay: 0.5, MinLearningRateRatio: 1, GradClip: null, LogEvery: 1, Name: "decay-all",
+            DecayOnlyMatrices: false);
         Assert.Single(Trainer.ParameterGroups(model.parameters().ToList(), opts));
         Trainer.Fit(model.parameters(), _ => model.parameters().Select(p => p.sum() * 0).Aggregate((a, b) => a + b), opts);
         var gain = model.named_parameters().Single(n => n.name == "ln_f.weight").parameter;
         Assert.True(gain.allclose(full(8, Math.Pow(0.95, 3))), "with one group the LayerNorm gain decays too");
+    }
+
+    [Fact]
+    public void By_default_a_conv_encoder_decays_its_kernels_and_not_its_batchnorm()
+    {
+        manual_seed(4);
+        using var encoder = new SslCourse.Vision.ConvEncoder(new SslCourse.Vision.ConvEncoderConfig(Width: 4, Stages: 2));
+        var named = encoder.named_parameters().ToList();
+        var groups = Trainer.ParameterGroups(named.Select(p => p.parameter).ToList(), SslConfig.Ci.Trainer("test"));
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(1e-4, groups[0].Options.weight_decay!.Value, 12);
+        Assert.Equal(0.0, groups[1].Options.weight_decay!.Value, 12);
+        string NameOf(TorchSharp.Modules.Parameter p) => named.Single(n => ReferenceEquals(n.parameter, p)).name;
+        var decayed = groups[0].Parameters.Select(NameOf).ToList();
+        var kept = groups[1].Parameters.Select(NameOf).ToList();
+        Assert.Contains("stem.0.weight", decayed);                       // a 4-d convolution kernel
+        Assert.Contains("stem.1.weight", kept);                          // BatchNorm's gain
+        Assert.Contains("stem.1.bias", kept);
+        Assert.All(decayed, n => Assert.True(named.Single(p => p.name == n).parameter.dim() >= 2, n));
+        Assert.All(kept, n => Assert.True(named.Single(p => p.name == n).parameter.dim() < 2, n));
+        Assert.Single(Trainer.ParameterGroups(named.Select(p => p.parameter).ToList(), (SslConfig.Ci with { DecayOnlyMatrices = false }).Trainer("test")));
     }
 }
