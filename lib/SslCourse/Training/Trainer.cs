@@ -31,6 +31,13 @@ public static class Trainer
     {
         if (options.FlushDenormals && !Runtime.Denormals.OnFlushThread)
             return Runtime.Denormals.Run(() => Fit(parameters, lossAt, options, itemsPerStep, evaluate, evalEvery, stopWhen));
+        if (options.CpuThreads is int threads && threads != torch.get_num_threads())
+        {
+            var before = torch.get_num_threads();
+            torch.set_num_threads(threads);
+            try { return Fit(parameters, lossAt, options with { CpuThreads = null }, itemsPerStep, evaluate, evalEvery, stopWhen); }
+            finally { torch.set_num_threads(before); }
+        }
         var trainable = parameters.Where(p => p.requires_grad).ToList();
         if (trainable.Count == 0) throw new ArgumentException("no trainable parameters were given", nameof(parameters));
         using var optimizer = torch.optim.AdamW(ParameterGroups(trainable, options), options.LearningRate, beta2: options.Beta2, weight_decay: options.WeightDecay);

@@ -17,6 +17,8 @@ namespace SslCourse.Training;
 /// <param name="FlushDenormals">Train with subnormal floats flushed to zero on every libtorch CPU thread
 /// (<see cref="Runtime.Denormals.Run"/>): sharp attention makes them, and they made a small GPT's CPU step 30× slower.
 /// The closures then run on the course's flush-to-zero thread.</param>
+/// <param name="CpuThreads">libtorch CPU threads for the steps (the caller's count is restored afterwards); null keeps
+/// the caller's. The convolution recipes use 1: see <see cref="SslConfig.Trainer"/>.</param>
 public sealed record TrainerOptions(
     int Steps,
     double LearningRate = 1e-3,
@@ -29,7 +31,8 @@ public sealed record TrainerOptions(
     double Beta2 = 0.999,
     string ItemUnit = "samples",
     bool DecayOnlyMatrices = true,
-    bool FlushDenormals = false)
+    bool FlushDenormals = false,
+    int? CpuThreads = null)
 {
     /// <summary>The learning rate at <paramref name="step"/> (0-based): linear warm-up, then cosine to the floor.</summary>
     public double LearningRateAt(int step)

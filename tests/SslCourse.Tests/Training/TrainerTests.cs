@@ -57,4 +57,23 @@ public sealed class TrainerTests
         Assert.Equal(0.55, o.LearningRateAt(60), 6);
         Assert.Equal(0.1, o.LearningRateAt(110), 6);
     }
+
+    [Fact]
+    public void Cpu_threads_apply_to_the_steps_and_are_restored()
+    {
+        var before = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(2);
+        try
+        {
+            using var w = new TorchSharp.Modules.Parameter(TorchSharp.torch.ones(1));
+            var seen = new List<int>();
+            Trainer.Fit([w], _ => { seen.Add(TorchSharp.torch.get_num_threads()); return (w * w).sum(); }, new TrainerOptions(3, LogEvery: 1, CpuThreads: 1));
+            Assert.Equal([1, 1, 1], seen);
+            Assert.Equal(2, TorchSharp.torch.get_num_threads());
+            seen.Clear();
+            Trainer.Fit([w], _ => { seen.Add(TorchSharp.torch.get_num_threads()); return (w * w).sum(); }, new TrainerOptions(2, LogEvery: 1));
+            Assert.Equal([2, 2], seen);
+        }
+        finally { TorchSharp.torch.set_num_threads(before); }
+    }
 }
