@@ -71,8 +71,7 @@ public sealed class Finetune : IDisposable
         {
             var (bx, by) = sampler.Next();
             return nn.functional.cross_entropy(head.forward(encoder.forward(augment?.Apply(bx) ?? bx)), by!);
-        }, new TrainerOptions(o.Steps, o.LearningRate, o.WeightDecay, WarmupSteps: Math.Min(10, o.Steps / 10), LogEvery: Math.Max(1, o.Steps / 10), Name: "finetune",
-            CpuThreads: 1), o.BatchSize); // conv backward on one thread: see SslConfig.Trainer
+        }, new TrainerOptions(o.Steps, o.LearningRate, o.WeightDecay, WarmupSteps: Math.Min(10, o.Steps / 10), LogEvery: Math.Max(1, o.Steps / 10), Name: "finetune"), o.BatchSize);
         encoder.eval();
         return new Finetune(encoder, head, history);
     }

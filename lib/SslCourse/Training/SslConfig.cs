@@ -26,12 +26,8 @@ public sealed record SslConfig(int Steps, int BatchSize, double LearningRate, do
     /// <summary>For the full profile: all 60k images, about 34 epochs at batch 512 (sized to finish within an hour on 2 CPU cores).</summary>
     public static SslConfig Full { get; } = new(Steps: 4000, BatchSize: 512, LearningRate: 2e-3, WarmupSteps: 200, LogEvery: 50);
 
-    /// <summary>
-    /// Trainer settings for this config. Steps run on one libtorch CPU thread: on this course's 2-core AMD EPYC VM,
-    /// libtorch 2.10's oneDNN convolution backward returned NaN gradients on two threads (a small conv encoder: 14 of
-    /// 30 passes; 1 of 200 with oneDNN capped at AVX2, the rare case that failed CI) and none in 200 on one thread.
-    /// </summary>
+    /// <summary>Trainer settings for this config.</summary>
     public Training.TrainerOptions Trainer(string name) =>
         new(Steps, LearningRate, WeightDecay, WarmupSteps, MinLearningRateRatio: 0.05, GradClip: 5.0, LogEvery: LogEvery, Name: name,
-            DecayOnlyMatrices: DecayOnlyMatrices, CpuThreads: 1);
+            DecayOnlyMatrices: DecayOnlyMatrices);
 }

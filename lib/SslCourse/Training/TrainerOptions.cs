@@ -18,7 +18,7 @@ namespace SslCourse.Training;
 /// (<see cref="Runtime.Denormals.Run"/>): sharp attention makes them, and they made a small GPT's CPU step 30× slower.
 /// The closures then run on the course's flush-to-zero thread.</param>
 /// <param name="CpuThreads">libtorch CPU threads for the steps (the caller's count is restored afterwards); null keeps
-/// the caller's. The convolution recipes use 1: see <see cref="SslConfig.Trainer"/>.</param>
+/// the caller's.</param>
 public sealed record TrainerOptions(
     int Steps,
     double LearningRate = 1e-3,

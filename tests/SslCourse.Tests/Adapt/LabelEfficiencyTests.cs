@@ -32,7 +32,7 @@ public sealed class LabelEfficiencyTests
         x[TensorIndex.Tensor(y.eq(0)), .., ..14, ..] += 0.7;
         x[TensorIndex.Tensor(y.eq(1)), .., 14.., ..] += 0.7;
         using var ds = new ImageDataset(x.clamp(0, 1), y, ["top", "bottom"], "toy");
-        using var enc = new ConvEncoder(new ConvEncoderConfig(Width: 4, Stages: 2));
+        using var enc = new ConvEncoder(new ConvEncoderConfig(Width: 8, Stages: 2));
         var table = LabelEfficiency.Sweep(new Dictionary<string, VisionEncoder> { ["pixels"] = new PixelEncoder((1, 28, 28)), ["cnn"] = enc }, ds, ds,
             new LabelEfficiencyOptions([1, 10], FinetuneMethods: ["cnn"], Finetune: new FinetuneOptions(Steps: 10, BatchSize: 8)));
         Assert.Equal(2 * 2 * 2 + 2, table.Rows.Count);

@@ -34,7 +34,7 @@ public sealed class ChapterOneAdditionsTests
         using var x = rand(16, 1, 28, 28);
         x[.., .., ..10, ..] += 1;   // an "up" the task can find
         manual_seed(3);
-        using var enc = new ConvEncoder(new ConvEncoderConfig(Width: 4, Stages: 2));
+        using var enc = new ConvEncoder(new ConvEncoderConfig(Width: 8, Stages: 2));
         var h = RotationPrediction.Pretrain(enc, x.clamp(0, 1), new SslConfig(Steps: 30, BatchSize: 32, LearningRate: 1e-2, WarmupSteps: 2, LogEvery: 10,
             Augment: SimClrAugmentConfig.None), Session);
         Assert.True(h.LastLoss < Math.Log(4) - 0.3, string.Join(", ", h.Loss));
@@ -63,14 +63,14 @@ public sealed class ChapterOneAdditionsTests
         foreach (var (p, sg) in new[] { (true, true), (true, false), (false, true), (false, false) })
         {
             manual_seed(3);
-            using var enc = new ConvEncoder(new ConvEncoderConfig(Width: 4, Stages: 2));
+            using var enc = new ConvEncoder(new ConvEncoderConfig(Width: 8, Stages: 2));
             var h = SimSiam.PretrainArm(enc, x, cfg, Session, predictor: p, stopGradient: sg);
             Assert.All(h.Loss, l => Assert.InRange(l, -1.0001, 1.0001));
         }
         // both switches on is SimSiam itself: same losses from the same seed
-        manual_seed(3); using var a = new ConvEncoder(new ConvEncoderConfig(Width: 4, Stages: 2));
+        manual_seed(3); using var a = new ConvEncoder(new ConvEncoderConfig(Width: 8, Stages: 2));
         var ha = SimSiam.PretrainArm(a, x, cfg, Session, predictor: true, stopGradient: true);
-        manual_seed(3); using var b = new ConvEncoder(new ConvEncoderConfig(Width: 4, Stages: 2));
+        manual_seed(3); using var b = new ConvEncoder(new ConvEncoderConfig(Width: 8, Stages: 2));
         var hb = SimSiam.Pretrain(b, x, cfg, Session);
         Assert.Equal(hb.Loss, ha.Loss);
     }

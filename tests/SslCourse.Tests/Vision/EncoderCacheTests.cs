@@ -7,7 +7,7 @@ namespace SslCourse.Tests.Vision;
 
 public sealed class EncoderCacheTests : IDisposable
 {
-    private static readonly ConvEncoderConfig Micro = new(Width: 4, Stages: 2);
+    private static readonly ConvEncoderConfig Micro = new(Width: 8, Stages: 2); // 8 and 16 channels: whole oneDNN AVX2 blocks (see Runtime/OneDnnIsa.cs)
     private readonly string _dir = Directory.CreateTempSubdirectory("encoder-cache").FullName;
 
     public void Dispose() => Directory.Delete(_dir, true);

@@ -8,7 +8,7 @@ namespace SslCourse.Tests.Vision;
 
 public sealed class PretrainTests
 {
-    private static readonly ConvEncoderConfig Micro = new(Width: 4, Stages: 2);
+    private static readonly ConvEncoderConfig Micro = new(Width: 8, Stages: 2); // 8 and 16 channels: whole oneDNN AVX2 blocks (see Runtime/OneDnnIsa.cs)
     private static readonly SslConfig Quick = new(Steps: 20, BatchSize: 16, LearningRate: 3e-3, WarmupSteps: 2, LogEvery: 5);
     private static CourseSession Session => new(Profile.Ci, CPU, 0, "test");
 
