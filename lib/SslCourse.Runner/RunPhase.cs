@@ -15,13 +15,3 @@ internal enum RunPhase
     /// <summary>Notebook code ended the process (Environment.Exit).</summary>
     Exited,
 }
-
-/// <summary>The <c>k</c> field of a results-channel message, written by <see cref="ChildSession"/> and read here.</summary>
-internal static class ChannelKind
-{
-    public const string Started = "started";
-    public const string Begin = "begin";
-    public const string Cell = "cell";
-    public const string Done = "done";
-    public const string Exited = "exited";
-}
