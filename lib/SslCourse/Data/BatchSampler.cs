@@ -27,6 +27,9 @@ public sealed class BatchSampler : IDisposable
         return (_images.index_select(0, idx), _labels?.index_select(0, idx.to(_labels.device)));
     }
 
+    /// <summary>The generator that picks each batch (a checkpoint saves its state).</summary>
+    public Generator Generator => _generator;
+
     /// <summary>Frees the generator.</summary>
     public void Dispose() => _generator.Dispose();
 }

@@ -14,17 +14,19 @@ public static class Mae
     /// <param name="images">(N, C, H, W) unlabeled images in [0, 1].</param>
     /// <param name="config">Steps, batch, learning rate (augmentation: flips only; masking is the pretext task).</param>
     /// <param name="course">The session (seed).</param>
-    public static History Pretrain(MaskedAutoencoder model, Tensor images, SslConfig config, CourseSession course)
+    /// <param name="checkpoint">A folder to save the run in every few minutes and resume from; null for none.</param>
+    public static History Pretrain(MaskedAutoencoder model, Tensor images, SslConfig config, CourseSession course, string? checkpoint = null)
     {
-        using var sampler = new BatchSampler(images, config.BatchSize, course.Seed + 2);
-        using var masks = new Generator((ulong)(course.Seed + 3), images.device);
-        using var flips = new Generator((ulong)(course.Seed + 4), images.device);
+        using var sampler = new BatchSampler(images, config.BatchSize, DerivedSeeds.Batches(course.Seed));
+        using var masks = new Generator((ulong)DerivedSeeds.Masks(course.Seed), images.device);
+        using var flips = new Generator((ulong)DerivedSeeds.Flips(course.Seed), images.device);
         model.train();
+        var hooks = new TrainerHooks { Checkpoint = checkpoint is null ? null : new(checkpoint, [model], [sampler.Generator, masks, flips]) };
         var history = Trainer.Fit(model.parameters(), step =>
         {
             var (x, _) = sampler.Next();
             return model.Loss(Augment.HorizontalFlip(x, flips), masks);
-        }, config.Trainer("MAE"), config.BatchSize);
+        }, config.Trainer("MAE"), hooks, config.BatchSize);
         model.eval();
         return history;
     }

@@ -20,33 +20,23 @@ public static class RotationPrediction
     /// <param name="config">Steps, learning rate, augmentation; each step takes BatchSize / 4 images, so 4 rotations
     /// make BatchSize forward passes (half of SimCLR's two views of BatchSize).</param>
     /// <param name="course">The session (seed).</param>
-    public static History Pretrain(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course)
+    /// <param name="checkpoint">A folder to save the run in every few minutes and resume from; null for none.</param>
+    public static History Pretrain(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course, string? checkpoint = null)
     {
         using var head = nn.Linear(encoder.OutputDim, 4);
         head.to(images.device);
-        using var augment = new SimClrAugment(config.AugmentOrDefault, course.Seed + 1); // crops, flips and jitter keep an image upright, so the label stays 0
-        using var sampler = new BatchSampler(images, Math.Max(1, config.BatchSize / 4), course.Seed + 2);
-        Tensor? correct = null;
+        using var augment = new SimClrAugment(config.AugmentOrDefault, DerivedSeeds.Views(course.Seed)); // crops, flips and jitter keep an image upright, so the label stays 0
+        using var sampler = new BatchSampler(images, Math.Max(1, config.BatchSize / 4), DerivedSeeds.Batches(course.Seed));
         encoder.train(); head.train();
+        var hooks = new TrainerHooks { Checkpoint = checkpoint is null ? null : new(checkpoint, [encoder, head], [sampler.Generator, augment.GeneratorFor(images.device)]) };
         var history = Trainer.Fit(encoder.parameters().Concat(head.parameters()), step =>
         {
             var (x, _) = sampler.Next();
             var (rotated, labels) = Rotation.AllRotations(augment.Apply(x));
             var logits = head.forward(encoder.forward(rotated));
-            if ((step + 1) % Math.Max(1, config.LogEvery) == 0)
-            {
-                correct?.Dispose();
-                correct = logits.detach().argmax(1).eq(labels).to(ScalarType.Float32).mean().DetachFromDisposeScope();
-            }
-            return nn.functional.cross_entropy(logits, labels);
-        }, config.Trainer("rotation"), config.BatchSize, evaluate: (step, h) =>
-        {
-            if (correct is null) return;
-            h.Add("rotation_acc", step, correct.cpu().item<float>());
-            correct.Dispose();
-            correct = null;
-        });
-        correct?.Dispose();
+            var correct = logits.detach().argmax(1).eq(labels).to(ScalarType.Float32).mean();
+            return new StepResult(nn.functional.cross_entropy(logits, labels), new Dictionary<string, Tensor> { ["rotation_acc"] = correct });
+        }, config.Trainer("rotation"), hooks, config.BatchSize);
         encoder.eval();
         return history;
     }

@@ -19,23 +19,23 @@ public static class SimClr
     /// <param name="images">(N, C, H, W) unlabeled images in [0, 1], on the training device.</param>
     /// <param name="config">Steps, batch, learning rate, τ, augmentation.</param>
     /// <param name="course">The session (seed).</param>
-    public static History Pretrain(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course)
+    /// <param name="checkpoint">A folder to save the run in every few minutes and resume from; null for none.</param>
+    public static History Pretrain(VisionEncoder encoder, Tensor images, SslConfig config, CourseSession course, string? checkpoint = null)
     {
         using var head = new ProjectionHead(encoder.OutputDim, 2 * config.ProjectionDim, config.ProjectionDim);
         head.to(images.device);
-        using var augment = new SimClrAugment(config.AugmentOrDefault, course.Seed + 1);
-        using var sampler = new BatchSampler(images, config.BatchSize, course.Seed + 2);
-        var spread = new SpreadRecorder(config.LogEvery);
+        using var augment = new SimClrAugment(config.AugmentOrDefault, DerivedSeeds.Views(course.Seed));
+        using var sampler = new BatchSampler(images, config.BatchSize, DerivedSeeds.Batches(course.Seed));
         encoder.train(); head.train();
+        var hooks = new TrainerHooks { Checkpoint = checkpoint is null ? null : new(checkpoint, [encoder, head], [sampler.Generator, augment.GeneratorFor(images.device)]) };
         var history = Trainer.Fit(encoder.parameters().Concat(head.parameters()), step =>
         {
             var (x, _) = sampler.Next();
             var (v1, v2) = augment.Views(x);
             var z = head.forward(encoder.forward(cat([v1, v2], 0)));          // (2B, P): one pass keeps BatchNorm statistics shared
             var (z1, z2) = (z[..(int)x.shape[0]], z[(int)x.shape[0]..]);
-            spread.Capture(step, z1);
-            return NtXent.Loss(z1, z2, config.Temperature);
-        }, config.Trainer("SimCLR"), config.BatchSize, evaluate: spread.Record);
+            return new StepResult(NtXent.Loss(z1, z2, config.Temperature), new Dictionary<string, Tensor> { ["feature_std"] = FeatureSpread.Of(z1) });
+        }, config.Trainer("SimCLR"), hooks, config.BatchSize);
         encoder.eval();
         return history;
     }

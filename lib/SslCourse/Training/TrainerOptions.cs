@@ -1,6 +1,6 @@
 namespace SslCourse.Training;
 
-/// <summary>Optimisation settings for <see cref="Trainer.Fit"/> (AdamW with warm-up and cosine decay, as in nanoGPT).</summary>
+/// <summary>Optimisation settings for <see cref="Trainer"/> (AdamW with warm-up and cosine decay, as in nanoGPT).</summary>
 /// <param name="Steps">Optimiser steps.</param>
 /// <param name="LearningRate">Peak learning rate.</param>
 /// <param name="WeightDecay">AdamW decoupled weight decay (Loshchilov &amp; Hutter, 2019).</param>

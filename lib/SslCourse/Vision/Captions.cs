@@ -86,6 +86,9 @@ public sealed class CaptionBank : IDisposable
         return _ids[labels, t].MoveToOuterDisposeScope();
     }
 
+    /// <summary>The generator that picks each caption (a checkpoint saves its state).</summary>
+    public Generator Generator => _generator;
+
     /// <summary>Frees the table and the generator.</summary>
     public void Dispose() { _ids.Dispose(); _generator.Dispose(); }
 }

@@ -68,7 +68,8 @@ public sealed class SimClrAugment(SimClrAugmentConfig config, long seed = 0) : I
     /// <summary>Two independent views (x̂, x̃) of each image.</summary>
     public (Tensor View1, Tensor View2) Views(Tensor x) => (Apply(x), Apply(x));
 
-    private Generator GeneratorFor(Device device)
+    /// <summary>The generator the views on <paramref name="device"/> are drawn from (a checkpoint saves its state).</summary>
+    public Generator GeneratorFor(Device device)
     {
         if (_generator is not null && _generator.device.type == device.type) return _generator;
         _generator?.Dispose();
