@@ -19,7 +19,8 @@ public sealed record CourseSession(Profile Profile, Device Device, int Seed, str
 
 /// <summary>
 /// The first call of every notebook: loads libtorch (with the libstdc++ compatibility step), picks the device,
-/// seeds, registers the inline chart formatter and prints one banner line.
+/// seeds, registers the inline chart formatters, silences the notebook kernel's CS1701/CS1702 reference-unification
+/// warnings (<see cref="KernelCompilation"/>) and prints one banner line.
 /// </summary>
 public static class Course
 {
@@ -42,6 +43,8 @@ public static class Course
         torch.manual_seed(seed);
         if (device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(seed);
         Viz.ChartDisplay.Register();
+        // Later cells compile without the CS1701/CS1702 reference-unification noise (see KernelCompilation).
+        KernelCompilation.Apply();
         var banner = $"SslCourse · profile {p.Name()} · seed {seed} · {deviceLine} · {native}";
         if (!quiet) Console.WriteLine(banner);
         return _current = new CourseSession(p, device, seed, banner);

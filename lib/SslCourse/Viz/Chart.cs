@@ -11,7 +11,7 @@ namespace SslCourse.Viz;
 /// </summary>
 public sealed class Chart
 {
-    /// <summary>The plotly.js build that the HTML loads when the page has no <c>window.Plotly</c> yet.</summary>
+    /// <summary>The plotly.js build a chart loads from the CDN when its page has no plotly.js and no output brings the course's copy.</summary>
     public const string PlotlyJsUrl = "https://cdn.plot.ly/plotly-2.35.2.min.js";
 
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
@@ -24,8 +24,8 @@ public sealed class Chart
         _layout = layout;
     }
 
-    /// <summary>The chart's title.</summary>
-    public string Title => _layout["title"]?["text"]?.GetValue<string>() ?? "";
+    /// <summary>The chart's title (a line break Plotly draws, <c>&lt;br&gt;</c>, reads as a space).</summary>
+    public string Title => (_layout["title"]?["text"]?.GetValue<string>() ?? "").Replace("<br>", " ", StringComparison.Ordinal);
 
     /// <summary>How many traces (series) the chart draws.</summary>
     public int TraceCount => _data.Count;
@@ -52,40 +52,25 @@ public sealed class Chart
     public string ToJson() => Figure().ToJsonString(Compact);
 
     /// <summary>
-    /// The chart as an HTML fragment: a div, the figure as a JSON script block, and a script that draws it with
-    /// the page's plotly.js (the course site bundles one) or loads plotly.js from its CDN (require.js in classic
-    /// Jupyter, a script tag elsewhere). Offline without a bundled plotly.js the div says why it is empty.
+    /// The chart as an HTML fragment: a div, the figure as a JSON script block, and a script that draws it with the
+    /// page's plotly.js, waiting for the course's copy when another output brings it (see <see cref="ChartHtml"/>),
+    /// and trying <see cref="PlotlyJsUrl"/> by a plain script tag only when none arrives. Offline without a
+    /// plotly.js the div says why it is empty.
     /// </summary>
-    public string ToHtml()
+    public string ToHtml() => ToHtml(withPlotly: false);
+
+    /// <summary>The fragment, preceded by the course's plotly.js when <paramref name="withPlotly"/> and it is installed.</summary>
+    internal string ToHtml(bool withPlotly)
     {
-        var id = "sslcourse-chart-" + Guid.NewGuid().ToString("N");
-        // System.Text.Json escapes '<' and '>' by default, so the JSON cannot close its script element.
-        var json = ToJson();
-        var height = _layout["height"]?.GetValue<int>() ?? 450;
-        return $$"""
-            <div id="{{id}}" class="sslcourse-chart" style="width:100%;height:{{height}}px"></div>
-            <script type="application/json" id="{{id}}-figure">{{json}}</script>
-            <script type="text/javascript">
-            (function () {
-              var id = "{{id}}", url = "{{PlotlyJsUrl}}";
-              var fig = JSON.parse(document.getElementById(id + "-figure").textContent);
-              function draw(Plotly) { Plotly.newPlot(id, fig.data, fig.layout, fig.config); }
-              function fail() { document.getElementById(id).textContent = "plotly.js could not be loaded from " + url + " (offline?); the figure's data is in this output."; }
-              if (window.Plotly) { draw(window.Plotly); return; }
-              if (typeof window.require === "function" && window.require.config) {
-                window.require.config({ paths: { plotly: url.replace(/\.js$/, "") } });
-                window.require(["plotly"], draw, fail);
-                return;
-              }
-              if (!window.__sslcoursePlotly) window.__sslcoursePlotly = new Promise(function (ok, no) {
-                var s = document.createElement("script"); s.src = url; s.onload = function () { ok(window.Plotly); }; s.onerror = no;
-                document.head.appendChild(s);
-              });
-              window.__sslcoursePlotly.then(draw, fail);
-            })();
-            </script>
-            """;
+        var fragment = ChartHtml.Fragment(ToJson(), _layout["height"]?.GetValue<int>() ?? 450, Title);
+        return withPlotly && ChartHtml.BundleScript is { } bundle ? bundle + "\n" + fragment : fragment;
     }
+
+    /// <summary>
+    /// The chart as plain text: the title and one line per trace (kind, number of points, value ranges) or layout
+    /// image, for viewers without JavaScript.
+    /// </summary>
+    public string ToText() => ChartText.Describe(Title, _data, _layout);
 
     /// <summary>
     /// Writes the chart as a standalone HTML page at <paramref name="path"/> and returns the full path. When the
@@ -98,21 +83,11 @@ public sealed class Chart
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
         var local = Path.Combine(dir, "plotly.min.js");
-        if (!File.Exists(local) && BundledPlotly() is { } bundled) File.Copy(bundled, local);
+        if (!File.Exists(local) && ChartHtml.FindBundle() is { } bundled) File.Copy(bundled, local);
         var script = File.Exists(local) ? "<script src=\"plotly.min.js\"></script>\n" : "";
         var title = System.Net.WebUtility.HtmlEncode(Title);
         Runtime.AtomicFile.WriteAllText(full, $"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\n{script}</head>\n<body>\n{ToHtml()}\n</body></html>\n");
         return full;
-    }
-
-    private static string? BundledPlotly()
-    {
-        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
-        {
-            var p = Path.Combine(d.FullName, "tools", "site", "node_modules", "plotly.js-dist-min", "plotly.min.js");
-            if (File.Exists(p)) return p;
-        }
-        return null;
     }
 
     /// <summary>The title, for text-only displays.</summary>

@@ -12,9 +12,9 @@ public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<
 
 /// <summary>
 /// Chart helpers. Each returns a <see cref="Chart"/> and never displays it: a notebook cell shows it by making it
-/// the cell's last expression (Course.Init registers its text/html formatter).
+/// the cell's last expression (Course.Init registers its text/html and text/plain formatters).
 /// </summary>
-public static class Charts
+public static partial class Charts
 {
     /// <summary>Several line series on one set of axes.</summary>
     public static Chart Lines(string title, string xTitle, string yTitle, params Series[] series)
@@ -111,48 +111,6 @@ public static class Charts
             });
         }
         return new Chart(traces, Layout(title, "", ""));
-    }
-
-    /// <summary>
-    /// Images laid out in a grid as one picture (a PNG drawn as a Plotly layout image). <paramref name="images"/> is
-    /// (N, C, H, W) with values in [0, 1] (C = 1 grey or 3 colour), on any device. Small pictures are enlarged by
-    /// an integer factor, pixel by pixel, so browsers show sharp pixels instead of smoothing them.
-    /// </summary>
-    public static Chart ImageGrid(string title, Tensor images, int columns, int pad = 2)
-    {
-        if (images.dim() != 4) throw new ArgumentException($"ImageGrid expects (N, C, H, W), got {images.dim()} dimensions", nameof(images));
-        if (images.shape[1] is not (1 or 3)) throw new ArgumentException($"ImageGrid expects 1 or 3 channels, got {images.shape[1]}", nameof(images));
-        if (columns <= 0) throw new ArgumentOutOfRangeException(nameof(columns), $"columns must be positive, got {columns}");
-        byte[] rgb;
-        int width, height, scale;
-        using (NewDisposeScope())
-        {
-            var x = images.detach().to(ScalarType.Float32).clamp(0, 1);
-            int n = (int)x.shape[0], h = (int)x.shape[2], w = (int)x.shape[3];
-            int rows = (n + columns - 1) / columns;
-            var mosaic = ones(3, rows * (h + pad) + pad, columns * (w + pad) + pad, device: x.device);
-            for (int i = 0; i < n; i++)
-            {
-                int r = i / columns, col = i % columns;
-                mosaic[.., (r * (h + pad) + pad)..(r * (h + pad) + pad + h), (col * (w + pad) + pad)..(col * (w + pad) + pad + w)] = x[i].expand(3, h, w);
-            }
-            scale = Math.Max(1, 600 / (int)Math.Max(mosaic.shape[1], mosaic.shape[2]));
-            mosaic = mosaic.repeat_interleave(scale, 1).repeat_interleave(scale, 2);
-            var pixels = (mosaic * 255).round().to(ScalarType.Byte).permute(1, 2, 0).contiguous().cpu();
-            height = (int)pixels.shape[0];
-            width = (int)pixels.shape[1];
-            rgb = pixels.data<byte>().ToArray();
-        }
-        var layout = Layout(title, "", "");
-        // Axes in picture pixels, y downwards, one unit per pixel on both axes, hidden.
-        layout["xaxis"] = new JsonObject { ["range"] = new JsonArray(0, width), ["visible"] = false };
-        layout["yaxis"] = new JsonObject { ["range"] = new JsonArray(height, 0), ["visible"] = false, ["scaleanchor"] = "x" };
-        layout["images"] = new JsonArray(new JsonObject
-        {
-            ["source"] = Png.DataUri(rgb, width, height), ["xref"] = "x", ["yref"] = "y", ["x"] = 0, ["y"] = 0,
-            ["sizex"] = width, ["sizey"] = height, ["sizing"] = "stretch", ["xanchor"] = "left", ["yanchor"] = "top", ["layer"] = "below",
-        });
-        return new Chart([], layout).WithSize(Math.Min(900, width + 80), Math.Min(900, height + 120));
     }
 
     private static JsonObject Layout(string title, string xTitle, string yTitle) => new()

@@ -27,6 +27,9 @@ public sealed class CellEvents
     /// <summary>Compiler diagnostics (errors only) as "(line,col): message".</summary>
     public List<(int Line, string Message)> Errors { get; } = [];
 
+    /// <summary>Compiler warnings (and any other non-error diagnostics) as "Warning CSxxxx: message".</summary>
+    public List<string> Warnings { get; } = [];
+
     /// <summary>True once CommandSucceeded or CommandFailed arrived for the cell's own token.</summary>
     public bool Completed { get; set; }
 
@@ -55,6 +58,8 @@ public sealed class CellEvents
                 foreach (var d in body["diagnostics"]?.AsArray() ?? [])
                     if ((string?)d?["severity"] == "Error")
                         Errors.Add(((int?)d!["linePositionSpan"]?["start"]?["line"] ?? 0, (string?)d["message"] ?? ""));
+                    else if (d is not null)
+                        Warnings.Add($"{(string?)d["severity"]} {(string?)d["code"]}: {(string?)d["message"]}");
                 break;
             case "CommandSucceeded":
                 Completed = true;

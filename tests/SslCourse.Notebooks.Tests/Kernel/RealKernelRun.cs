@@ -25,6 +25,12 @@ public sealed partial class RealKernelRun
     /// <summary>Standard output of every cell, in order.</summary>
     public string Stdout { get; private set; } = "";
 
+    /// <summary>
+    /// Compiler warnings and standard-error text, one line per cell that had any ("code cell N (…): …"): what Jupyter
+    /// prints in red. Recorded, not counted as problems: a caller decides (KernelCompilerWarningTests requires none).
+    /// </summary>
+    public List<string> Noise { get; } = [];
+
     /// <summary>Number of cells that showed a chart.</summary>
     public int ChartCells { get; private set; }
 
@@ -85,6 +91,8 @@ public sealed partial class RealKernelRun
             Problems.Add($"{label} failed at `{line}`: {Head(events.Failure)}");
             return false;
         }
+        if (events.Warnings.Count > 0) Noise.Add($"{label}: {string.Join(" | ", events.Warnings)}");
+        if (events.Stderr.Length > 0) Noise.Add($"{label}: stderr {Head(events.Stderr.ToString())}");
         var charts = events.Shown.Count(v => v.IsChart);
         if (charts > 0) ChartCells++;
         if (IsChartCell(cell) && charts == 0)

@@ -102,6 +102,46 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public void Image_grid_draws_at_pixel_size_under_a_title_that_fits()
+    {
+        using var scope = NewDisposeScope();
+        const string longTitle = "rows: query, then its 5 nearest training images — 4 rows each for raw pixels, SimCLR, MAE, rotation, supervised";
+        // 01_5's retrieval grid (20 rows of 6, 182 × 602 px, a long title), 01_1's (10 columns, 302 × 122) and one
+        // small image enlarged to 576 × 576.
+        foreach (var (title, images, columns) in new[] { (longTitle, rand(120, 1, 28, 28), 6), ("first 40", rand(40, 1, 28, 28), 10), ("one", rand(1, 1, 28, 28), 1) })
+        {
+            var chart = Charts.ImageGrid(title, images, columns);
+            var layout = Figure(chart)["layout"]!;
+            var image = layout["images"]![0]!;
+            int sizex = (int)image["sizex"]!, sizey = (int)image["sizey"]!;
+            var m = layout["margin"]!;
+            // Plotly's plot area is the figure less its margins: exactly the picture, so one picture pixel per screen pixel.
+            Assert.Equal(sizex, (int)layout["width"]! - (int)m["l"]! - (int)m["r"]!);
+            Assert.Equal(sizey, (int)layout["height"]! - (int)m["t"]! - (int)m["b"]!);
+            var lines = ((string)layout["title"]!["text"]!).Split("<br>");
+            var fontPx = (int)layout["title"]!["font"]!["size"]!;
+            // At 0.62 em a character, each line is narrower than the figure, and the top margin holds every line.
+            Assert.All(lines, l => Assert.True(l.Length * 0.62 * fontPx <= (int)layout["width"]!, $"'{l}' is wider than {(int)layout["width"]!} px"));
+            Assert.True((int)m["t"]! >= lines.Length * fontPx * 1.25, $"{lines.Length} title lines in a {(int)m["t"]!} px top margin");
+            Assert.Equal(title, chart.Title);
+        }
+        Assert.Equal(["a", "verylongword", "b c"], Charts.WrapTitle("a verylongword b c", 4));
+        Assert.Equal([""], Charts.WrapTitle("", 10));
+    }
+
+    [Fact]
+    public void Text_summary_names_every_trace_with_its_points_and_ranges()
+    {
+        using var scope = NewDisposeScope();
+        var lines = Charts.Lines("loss", "step", "loss", new Series("train", [0, 10, 20], [3, double.NaN, 1]), new Series("val", [0], [2.5])).ToText();
+        Assert.Equal("Chart \"loss\" (2 traces)\n  train: line, 2 points, x 0 to 20, y 1 to 3\n  val: line, 1 point, x 0, y 2.5", lines);
+        var bars = Charts.Bars("acc", ["probe", "kNN"], [0.81, 0.79]).ToText();
+        Assert.Equal("Chart \"acc\" (1 trace)\n  bars, 2 points, x probe, kNN, y 0.79 to 0.81", bars);
+        Assert.Contains("heatmap 2×3, z -1 to 4", Charts.Heatmap("h", [[-1, 0, 1], [2, 3, 4]]).ToText());
+        Assert.Equal("Chart \"grid\"\n  image 600×200 px", Charts.ImageGrid("grid", cat([zeros(1, 1, 2, 3), ones(1, 1, 2, 3)], 0), columns: 2, pad: 0).ToText());
+    }
+
+    [Fact]
     public void Html_carries_the_figure_and_cannot_be_closed_by_a_title()
     {
         var html = Charts.Bars("</script><b>x</b>", ["a"], [1.0]).WithSize(300, 200).ToHtml();
