@@ -5,7 +5,7 @@ namespace SslCourse.Losses;
 
 /// <summary>
 /// The simplified contrastive loss of the CS229 notes (T. Ma, 2023 edition, chapter 14 "Self-supervised learning
-/// and foundation models", §14.2.1 on contrastive learning; the loss is displayed there without an equation number,
+/// and foundation models", §14.2 "Pretraining methods in computer vision", its contrastive-learning paragraph; the loss is displayed there without an equation number,
 /// while eqs. 14.1–14.4 are the linear probe and finetuning), a SimCLR variant with plain dot products and no temperature or normalisation. For a batch of B
 /// positive pairs (x̂_i, x̃_i) of augmentations of the same image:
 /// Loss = Σ_i −log( exp(φ(x̂_i)ᵀφ(x̃_i)) / Σ_j exp(φ(x̂_i)ᵀφ(x̃_j)) ),
