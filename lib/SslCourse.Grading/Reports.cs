@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using SslCourse.Notebooks;
 
@@ -31,22 +30,23 @@ internal static class Reports
         AtomicFile.WriteAllText(path, sb.ToString());
     }
 
-    /// <summary>Writes <c>feedback/NAME.md</c> and <c>feedback/NAME.html</c>.</summary>
+    /// <summary>Writes <c>feedback/NAME.md</c> and <c>feedback/NAME.html</c>; every learner string is escaped (<see cref="ReportText"/>).</summary>
     public static void WriteFeedback(string outDir, MasterNotebook master, SubmissionResult r)
     {
+        static string M(string s) => ReportText.Markdown(s);
         var dir = Path.Combine(outDir, "feedback");
         var notebook = Path.GetFileName(master.Path);
         var manual = r.Questions.Where(q => q.Question.Manual).ToList();
         var md = new StringBuilder();
-        md.AppendLine($"# Feedback for {r.Name}: {notebook}").AppendLine();
-        md.AppendLine($"**Autograded score: {Points(r.Total)} / {Points(r.Max)}**" + (r.Status == "graded" ? "" : $" (status: {r.Status})")).AppendLine();
+        md.AppendLine($"# Feedback for {M(r.Name)}: {notebook}").AppendLine();
+        md.AppendLine($"**Autograded score: {Points(r.Total)} / {Points(r.Max)}**" + (r.Status == "graded" ? "" : $" (status: {M(r.Status)})")).AppendLine();
         if (manual.Count > 0)
         {
             md.AppendLine($"Graded by hand later: {string.Join(", ", manual.Select(q => $"{q.Question.Id} ({Points(q.Question.Points)} points)"))}.").AppendLine();
         }
         foreach (var note in r.Notes)
         {
-            md.AppendLine($"- Note: {note}");
+            md.AppendLine($"- Note: {M(note).Replace("\n", " ", StringComparison.Ordinal)}");
         }
         if (r.Notes.Count > 0)
         {
@@ -55,18 +55,18 @@ internal static class Reports
         md.AppendLine("| Question | Points | Result |").AppendLine("|---|---|---|");
         foreach (var q in r.Questions)
         {
-            md.AppendLine($"| {q.Question.Id} | {(q.Points is { } p ? Points(p) : "–")} / {Points(q.Question.Points)} | {Mark(q)} |");
+            md.AppendLine($"| {q.Question.Id} | {(q.Points is { } p ? Points(p) : "–")} / {Points(q.Question.Points)} | {M(Mark(q))} |");
         }
         md.AppendLine();
         foreach (var q in r.Questions.Where(q => !q.Passed && !q.Question.Manual))
         {
             md.AppendLine($"## {q.Question.Id}: 0 / {Points(q.Question.Points)}").AppendLine();
-            md.AppendLine("> " + (q.Message ?? "failed").Replace("\n", "\n> ", StringComparison.Ordinal)).AppendLine();
+            md.AppendLine("> " + M(q.Message ?? "failed").Replace("\n", "  \n> ", StringComparison.Ordinal)).AppendLine();
         }
         AtomicFile.WriteAllText(Path.Combine(dir, r.Name + ".md"), md.ToString());
 
         var h = new StringBuilder();
-        string E(string s) => WebUtility.HtmlEncode(s);
+        string E(string s) => ReportText.Html(s);
         h.AppendLine("<!DOCTYPE html>").AppendLine("<html lang=\"en\"><head><meta charset=\"utf-8\">")
             .AppendLine($"<title>Feedback for {E(r.Name)}</title>")
             .AppendLine("<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em}.ok{color:#070}.bad{color:#a00}blockquote{background:#f6f6f6;margin:0;padding:.5em 1em}</style>")
@@ -137,6 +137,5 @@ internal static class Reports
     private static string Mark(QuestionResult q) =>
         q.Question.Manual ? "graded by hand" : q.Passed ? "✓ passed" : "✗ " + OneLine(q.Message ?? "failed");
 
-    private static string Csv(string s) =>
-        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+    private static string Csv(string s) => ReportText.Csv(s);
 }

@@ -25,17 +25,25 @@ public static class ShardMerge
             {
                 throw new NotebookFormatException(shard, "not a grade output folder (no grades.csv)");
             }
-            var lines = File.ReadAllLines(csv);
-            if (lines.Length == 0 || (header is not null && lines[0] != header))
+            List<CsvRecords.Record> records;
+            try
+            {
+                records = CsvRecords.Parse(File.ReadAllText(csv));
+            }
+            catch (FormatException e)
+            {
+                throw new NotebookFormatException(csv, $"not a gradebook: {e.Message}");
+            }
+            if (records.Count == 0 || (header is not null && records[0].Raw != header))
             {
                 throw new NotebookFormatException(csv, "gradebook header differs from the first shard's (graded against another master?)");
             }
-            header = lines[0];
-            foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
+            header = records[0].Raw;
+            foreach (var record in records.Skip(1).Where(r => r.Raw.Length > 0))
             {
-                // Names are file-name safe (no commas or quotes), so the first field ends at the first comma.
-                var name = line[..line.IndexOf(',', StringComparison.Ordinal)];
-                if (!rows.TryAdd(name, line))
+                // The name is the first field as a CSV reader sees it (quoted commas and line breaks included).
+                var name = record.Fields[0];
+                if (!rows.TryAdd(name, record.Raw))
                 {
                     throw new NotebookFormatException(csv, $"submission '{name}' is graded in two shards");
                 }
