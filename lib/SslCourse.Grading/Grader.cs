@@ -6,7 +6,9 @@ namespace SslCourse.Grading;
 /// <summary>
 /// <c>sslcourse grade</c>: grades every submission against the master, each in its own process and working copy,
 /// and writes <c>grades.csv</c>, <c>feedback/NAME.md|.html</c>, <c>executed/NAME.ipynb</c> and <c>junit.xml</c>.
-/// A check cell that runs without error earns its points; anything else earns 0.
+/// Each check is judged outside the learner's process (<see cref="JudgePlan"/>): the learner's kernel, sandboxed, only
+/// returns what its functions compute; the judge runs the master's check code on those values. A check the judge
+/// passes earns its points; anything else earns 0.
 /// </summary>
 /// <param name="executor">Runs each assembled submission (normally <see cref="RunnerProcessExecutor"/>).</param>
 public sealed class Grader(INotebookExecutor executor)
@@ -22,6 +24,8 @@ public sealed class Grader(INotebookExecutor executor)
     {
         ArgumentNullException.ThrowIfNull(options);
         var master = MasterNotebook.Load(masterPath);
+        var plan = JudgePlan.For(master);
+        WorkingCopy.CheckLibraries(master, [submissionsDir, outDir]);
         var submissions = FindSubmissions(submissionsDir, master);
         if (options.Shard is { } shard)
         {
@@ -32,7 +36,7 @@ public sealed class Grader(INotebookExecutor executor)
         foreach (var (name, path) in submissions)
         {
             options.Progress?.WriteLine($"grading {name}");
-            var result = await GradeOneAsync(master, name, path, outDir, options, cancellationToken);
+            var result = await GradeOneAsync(master, plan, name, path, outDir, options, cancellationToken);
             options.Progress?.WriteLine($"graded {name}: {Reports.Points(result.Total)}/{Reports.Points(result.Max)} {result.Status} ({result.Seconds:0.0}s)");
             results.Add(result);
         }
@@ -66,7 +70,7 @@ public sealed class Grader(INotebookExecutor executor)
         }).ToList();
     }
 
-    internal async Task<SubmissionResult> GradeOneAsync(MasterNotebook master, string name, string path, string outDir, GradeOptions options, CancellationToken cancellationToken)
+    internal async Task<SubmissionResult> GradeOneAsync(MasterNotebook master, JudgePlan plan, string name, string path, string outDir, GradeOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         NotebookDocument submission;
@@ -85,10 +89,10 @@ public sealed class Grader(INotebookExecutor executor)
 
         var assembled = SubmissionAssembler.Assemble(master, submission);
         var hardening = SubmissionHardening.Analyze(master, assembled);
-        var notes = assembled.Notes.ToList();
+        var notes = assembled.Notes.Concat(hardening.Notes).ToList();
         foreach (var (q, names) in hardening.Shadowed)
         {
-            notes.Add($"{q}: the notebook declares {string.Join(", ", names)}, which the check uses; scored 0");
+            notes.Add($"{q}: the notebook declares {string.Join(", ", names)}, which the check also uses; the check ran in the grader, which never sees them");
         }
         var doc = assembled.Doc;
         var skipped = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -98,10 +102,10 @@ public sealed class Grader(INotebookExecutor executor)
         {
             for (var attempt = 0; attempt <= options.Retries; attempt++)
             {
-                // Fresh seals every run: a seal printed in an earlier run proves nothing about this one.
+                // The learner's kernel gets probes where the checks stand; the checks themselves go to the judge only.
                 var run = doc.Clone();
-                hardening.Seal(run, assembled.CheckCellIds);
-                (executed, var outcome) = await work.RunAsync(executor, run, Path.GetFileName(master.Path), options, progress: null, cancellationToken);
+                hardening.Probe(run, assembled.CheckCellIds, plan);
+                (executed, var outcome) = await work.RunAsync(executor, run, Path.GetFileName(master.Path), options, progress: null, cancellationToken, plan.Spec(assembled.CheckCellIds));
                 if (executed is null)
                 {
                     status = "error";
@@ -132,11 +136,11 @@ public sealed class Grader(INotebookExecutor executor)
                 }
                 skipped[id] = why;
                 // The cell is replaced, not removed, so its check (if it is one) still fails visibly in the feedback.
-                doc.Cells[index].Source = $"throw new Exception(\"Skipped by the grader: this cell {why} in an earlier run.\");";
+                doc.Cells[index].Source = SubmissionHardening.Skipped(why);
             }
         }
 
-        var questions = master.Questions.Select(q => Score(q, assembled.CheckCellIds, executed, skipped, hardening))
+        var questions = master.Questions.Select(q => Score(q, assembled.CheckCellIds, executed, skipped))
             .Select(r => r.Message is null ? r : r with { Message = hardening.Redact(r.Message) }).ToList();
         if (executed is not null)
         {
@@ -149,15 +153,11 @@ public sealed class Grader(INotebookExecutor executor)
         return result;
     }
 
-    internal static QuestionResult Score(Question q, IReadOnlyDictionary<string, string> checkIds, NotebookDocument? executed, Dictionary<string, string> skipped, SubmissionHardening? hardening = null)
+    internal static QuestionResult Score(Question q, IReadOnlyDictionary<string, string> checkIds, NotebookDocument? executed, Dictionary<string, string> skipped)
     {
         if (q.Manual)
         {
             return new QuestionResult(q, null, false, "graded by hand");
-        }
-        if (hardening?.Shadowed.TryGetValue(q.Id, out var names) == true)
-        {
-            return new QuestionResult(q, 0, false, $"your notebook declares {string.Join(", ", names.Select(n => $"`{n}`"))}, which this check uses from the course or .NET; the check cannot be trusted with it, so it scores 0. Rename your declaration.");
         }
         if (executed is null)
         {
@@ -169,11 +169,8 @@ public sealed class Grader(INotebookExecutor executor)
             return new QuestionResult(q, 0, false, $"this check {why}, so it was skipped.");
         }
         var cell = executed.Cells.FirstOrDefault(c => c.Id == id);
+        // Under the judge, a check cell's status is the judge's verdict (the runner never takes it from the learner's kernel).
         var status = cell is null ? null : CellOutcome.Status(cell);
-        if (status == CellStatus.Ok && hardening is not null && !hardening.IsSealed(q.Id, cell!))
-        {
-            return new QuestionResult(q, 0, false, "the check did not run to its end: code in the notebook interfered with the kernel (the check's completion was not observed).");
-        }
         if (status == CellStatus.Ok)
         {
             return new QuestionResult(q, q.Points, true, null);

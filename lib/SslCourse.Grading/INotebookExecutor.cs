@@ -30,11 +30,17 @@ public sealed class ExecutionRequest
     /// <summary>The notebook's working directory; null for the notebook's own folder.</summary>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>Run the notebook in the bubblewrap sandbox (its working directory writable, <see cref="ReadOnlyPaths"/> readable, nothing else of the host's files).</summary>
+    /// <summary>Run the notebook in the bubblewrap sandbox (an in-memory working directory, <see cref="ReadOnlyPaths"/> readable, nothing else of the host's files).</summary>
     public bool Sandbox { get; init; }
 
-    /// <summary>Folders the sandboxed notebook may read (the course library it references).</summary>
+    /// <summary>Folders the sandboxed notebook may read (the course library the master references); nothing else is bound.</summary>
     public IReadOnlyList<string> ReadOnlyPaths { get; init; } = [];
+
+    /// <summary>
+    /// The judge: check cells are judged outside the learner's process from the master's code (see <see cref="JudgeSpec"/>);
+    /// null to run every cell in the notebook's own kernel (validate).
+    /// </summary>
+    public JudgeSpec? Judge { get; init; }
 
     /// <summary>Receives progress lines; null to discard.</summary>
     public TextWriter? Progress { get; init; }

@@ -3,9 +3,10 @@ using System.Text.Json.Nodes;
 namespace SslCourse.Grading;
 
 /// <summary>
-/// Removes hidden-test text from whatever goes back to a learner. A submission's code runs in the same process as the
-/// hidden tests and can find their text (in memory, say) and print it; every non-trivial hidden-test line of the
-/// master (one that does not also appear outside the regions) found in an output or message becomes "[hidden test]".
+/// Removes hidden-test text from whatever goes back to a learner. Hidden tests run only in the judge, never in the
+/// learner's process, but the judge's own messages (a failing check's paragraph, a compile error) could quote one;
+/// every non-trivial hidden-test line of the master (one that does not also appear outside the regions) found in an
+/// output or message becomes "[hidden test]".
 /// </summary>
 internal sealed class Redactor
 {
@@ -48,22 +49,12 @@ internal sealed class Redactor
         return text;
     }
 
-    /// <summary>A redacted copy of an output tree; <paramref name="dropSeals"/> also removes the grader's seal lines.</summary>
-    public JsonNode? Redact(JsonNode? node, bool dropSeals) => node switch
+    /// <summary>A redacted copy of an output tree.</summary>
+    public JsonNode? Redact(JsonNode? node) => node switch
     {
-        JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, Redact(kv.Value, dropSeals)))),
-        JsonArray a => new JsonArray(a.Where(n => !(dropSeals && n is JsonValue v && v.TryGetValue<string>(out var s) && s.StartsWith(CheckHardening.SealPrefix, StringComparison.Ordinal))).Select(n => Redact(n, dropSeals)).ToArray()),
-        JsonValue v when v.TryGetValue<string>(out var s) => JsonValue.Create(dropSeals ? DropSeals(Redact(s)) : Redact(s)),
+        JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, Redact(kv.Value)))),
+        JsonArray a => new JsonArray(a.Select(Redact).ToArray()),
+        JsonValue v when v.TryGetValue<string>(out var s) => JsonValue.Create(Redact(s)),
         _ => node?.DeepClone(),
     };
-
-    private static string DropSeals(string s)
-    {
-        if (!s.Contains(CheckHardening.SealPrefix, StringComparison.Ordinal))
-        {
-            return s;
-        }
-        var lines = s.Split('\n');
-        return string.Join('\n', lines.Where(l => !l.StartsWith(CheckHardening.SealPrefix, StringComparison.Ordinal)));
-    }
 }

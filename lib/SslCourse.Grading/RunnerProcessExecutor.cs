@@ -1,145 +1,175 @@
 using System.Collections;
 using System.Diagnostics;
-using System.Globalization;
+using System.Text;
 
 namespace SslCourse.Grading;
 
 /// <summary>
-/// Runs a notebook with <c>dotnet SslCourse.Runner.dll run</c> in a fresh process whose environment holds only the
-/// allow-listed variables; the runner in turn runs the kernel in its own child process with the limits.
+/// Runs notebooks through one long-lived <c>dotnet SslCourse.Runner.dll serve</c> process (see <see cref="ServeProtocol"/>)
+/// whose environment holds only the allow-listed variables; it runs each notebook's kernel in a child process of its
+/// own with the limits (and the sandbox), and judges check cells in itself when the request carries a judge. The
+/// server is started on first use, restarted after a failure or every <see cref="RequestsPerServer"/> requests, and
+/// ends when this object is disposed or this process exits (its stdin closes).
 /// </summary>
 /// <param name="runnerAssembly">Path of the runner's <c>SslCourse.Runner.dll</c>.</param>
-public sealed class RunnerProcessExecutor(string runnerAssembly) : INotebookExecutor
+public sealed class RunnerProcessExecutor(string runnerAssembly) : INotebookExecutor, IDisposable
 {
-    /// <summary>Grace beyond the notebook timeout before this side kills the runner itself.</summary>
-    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+    /// <summary>Requests one server handles before a fresh one starts (each judge leaves compiled code behind).</summary>
+    public const int RequestsPerServer = 50;
+
+    /// <summary>Grace beyond the notebook timeout before this side kills the server (the judge's first start included).</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(60);
+
+    private readonly SemaphoreSlim _one = new(1, 1);
+    private readonly Queue<string> _lastLines = new();
+    private Process? _server;
+    private string? _environmentKey;
+    private int _served;
+    private TextWriter? _progress;
 
     /// <inheritdoc />
     public async Task<ExecutionOutcome> ExecuteAsync(ExecutionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
-        var limits = request.Limits;
-        var outDir = Directory.CreateTempSubdirectory("sslcourse-exec-").FullName;
+        await _one.WaitAsync(cancellationToken);
         try
         {
-            var psi = new ProcessStartInfo(DotnetHost())
+            var server = Server(request.Limits);
+            lock (_lastLines)
             {
-                UseShellExecute = false,
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                RedirectStandardInput = true,
-                WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(request.NotebookPath))!,
-            };
-            string[] args =
-            [
-                runnerAssembly, "run", request.NotebookPath, "--out", outDir,
-                "--cell-timeout", Seconds(limits.CellTimeout), "--timeout", Seconds(limits.NotebookTimeout),
-                "--max-cell-output", limits.MaxCellOutputBytes.ToString(CultureInfo.InvariantCulture),
-                "--memory-limit", limits.MemoryLimitMb.ToString(CultureInfo.InvariantCulture),
-            ];
-            foreach (var a in args)
-            {
-                psi.ArgumentList.Add(a);
+                _progress = request.Progress;
+                _lastLines.Clear();
             }
-            if (request.WorkingDirectory is not null)
-            {
-                psi.ArgumentList.Add("--workdir");
-                psi.ArgumentList.Add(request.WorkingDirectory);
-            }
-            if (request.Sandbox)
-            {
-                psi.ArgumentList.Add("--sandbox");
-                foreach (var dir in request.ReadOnlyPaths)
-                {
-                    psi.ArgumentList.Add("--sandbox-ro");
-                    psi.ArgumentList.Add(dir);
-                }
-                foreach (var name in limits.EnvironmentNames.Except(SandboxLimits.DefaultEnvironmentNames, StringComparer.Ordinal))
-                {
-                    psi.ArgumentList.Add("--allow-env");
-                    psi.ArgumentList.Add(name);
-                }
-            }
-            foreach (var (name, value) in request.Parameters)
-            {
-                psi.ArgumentList.Add("--param");
-                psi.ArgumentList.Add($"{name}={value}");
-            }
-            SetEnvironment(psi, limits, request.TempDirectory);
-
-            using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the runner");
-            process.StandardInput.Close();
-            var lines = new List<string>();
-            void Relay(string? line)
-            {
-                if (line is null)
-                {
-                    return;
-                }
-                lock (lines)
-                {
-                    if (lines.Count < 400)
-                    {
-                        lines.Add(line);
-                        request.Progress?.WriteLine(line);
-                    }
-                }
-            }
-            process.OutputDataReceived += (_, e) => Relay(e.Data);
-            process.ErrorDataReceived += (_, e) => Relay(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.OutputPath))!);
+            File.Delete(request.OutputPath);
+            await server.StandardInput.WriteLineAsync(ServeProtocol.Request(request).AsMemory(), cancellationToken);
+            await server.StandardInput.FlushAsync(cancellationToken);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(limits.NotebookTimeout + Grace);
+            deadline.CancelAfter(request.Limits.NotebookTimeout + Grace);
+            string? reply;
             try
             {
-                await process.WaitForExitAsync(deadline.Token);
+                // Anything else a library in the server printed on its stdout is skipped.
+                do
+                {
+                    reply = await server.StandardOutput.ReadLineAsync(deadline.Token);
+                }
+                while (reply is not null && !reply.StartsWith(ServeProtocol.ReplyPrefix, StringComparison.Ordinal));
             }
             catch (OperationCanceledException)
             {
-                process.Kill(entireProcessTree: true);
-                await Bounded(process.WaitForExitAsync(CancellationToken.None));
+                Stop();
                 return new ExecutionOutcome(null, cancellationToken.IsCancellationRequested ? "cancelled" : "the runner did not finish in time", clock.Elapsed.TotalSeconds);
             }
-            // The runner kills everything its notebook started; if something still holds the pipes, stop waiting.
-            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+            if (reply is null)
             {
-                process.Kill(entireProcessTree: true);
+                Stop();
+                return new ExecutionOutcome(null, $"the runner ended unexpectedly: {LastLine()}", clock.Elapsed.TotalSeconds);
             }
-            var executed = Path.Combine(outDir, Path.GetFileNameWithoutExtension(request.NotebookPath) + ".ipynb");
-            if (!File.Exists(executed))
+            var outcome = ServeProtocol.ParseReply(reply[ServeProtocol.ReplyPrefix.Length..]);
+            if (++_served >= RequestsPerServer)
             {
-                string last;
-                lock (lines)
-                {
-                    last = lines.LastOrDefault(l => l.StartsWith("sslcourse:", StringComparison.Ordinal)) ?? lines.LastOrDefault() ?? "";
-                }
-                return new ExecutionOutcome(process.ExitCode, $"the runner wrote no executed notebook (exit code {process.ExitCode}): {last.Trim()}", clock.Elapsed.TotalSeconds);
+                Stop();
             }
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.OutputPath))!);
-            File.Move(executed, request.OutputPath, overwrite: true);
-            return new ExecutionOutcome(process.ExitCode, null, clock.Elapsed.TotalSeconds);
+            if (!File.Exists(request.OutputPath))
+            {
+                return outcome with { Error = $"the runner wrote no executed notebook (exit code {outcome.ExitCode}): {outcome.Error ?? LastLine()}" };
+            }
+            return outcome;
         }
         finally
         {
-            TryDelete(outDir);
+            lock (_lastLines)
+            {
+                _progress = null;
+            }
+            _one.Release();
         }
     }
 
-    private static async Task Bounded(Task task)
+    private Process Server(SandboxLimits limits)
     {
+        var key = string.Join('\n', limits.EnvironmentNames);
+        if (_server is { HasExited: false } running && key == _environmentKey)
+        {
+            return running;
+        }
+        Stop();
+        var psi = new ProcessStartInfo(DotnetHost())
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            StandardOutputEncoding = new UTF8Encoding(false),
+            StandardInputEncoding = new UTF8Encoding(false),
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        psi.ArgumentList.Add(runnerAssembly);
+        psi.ArgumentList.Add("serve");
+        SetEnvironment(psi, limits, tempDirectory: null);
+        var server = Process.Start(psi) ?? throw new InvalidOperationException("could not start the runner");
+        server.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not { } line)
+            {
+                return;
+            }
+            lock (_lastLines)
+            {
+                _lastLines.Enqueue(line);
+                if (_lastLines.Count > 20)
+                {
+                    _lastLines.Dequeue();
+                }
+                _progress?.WriteLine(line);
+            }
+        };
+        server.BeginErrorReadLine();
+        (_server, _environmentKey, _served) = (server, key, 0);
+        return server;
+    }
+
+    private string LastLine()
+    {
+        lock (_lastLines)
+        {
+            return (_lastLines.LastOrDefault(l => l.StartsWith("sslcourse:", StringComparison.Ordinal)) ?? _lastLines.LastOrDefault() ?? "").Trim();
+        }
+    }
+
+    private void Stop()
+    {
+        if (_server is not { } server)
+        {
+            return;
+        }
+        _server = null;
         try
         {
-            await task.WaitAsync(TimeSpan.FromSeconds(10));
+            server.StandardInput.Close();
+            if (!server.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                server.Kill(entireProcessTree: true);
+                server.WaitForExit(TimeSpan.FromSeconds(10));
+            }
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is InvalidOperationException or IOException)
         {
-            // A process that will not die is the OS's problem now; the grade does not wait for it.
+            // Already gone.
         }
+        server.Dispose();
     }
 
-    /// <summary>Only allow-listed variables reach the notebook; the managed heap gets the memory limit.</summary>
+    /// <summary>Ends the server.</summary>
+    public void Dispose()
+    {
+        Stop();
+        _one.Dispose();
+    }
+
+    /// <summary>Only allow-listed variables reach the runner (and through it the notebook).</summary>
     internal static void SetEnvironment(ProcessStartInfo psi, SandboxLimits limits, string? tempDirectory)
     {
         var current = Environment.GetEnvironmentVariables();
@@ -151,7 +181,8 @@ public sealed class RunnerProcessExecutor(string runnerAssembly) : INotebookExec
                 psi.Environment[name] = value;
             }
         }
-        psi.Environment["DOTNET_GCHeapHardLimit"] = "0x" + (limits.MemoryLimitMb * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
+        // The runner itself is not limited; each notebook's child gets the limit (DOTNET_GCHeapHardLimit) from it.
+        psi.Environment.Remove("DOTNET_GCHeapHardLimit");
         psi.Environment["SSLCOURSE_HEADLESS"] = "1";
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         if (tempDirectory is not null)
@@ -159,8 +190,6 @@ public sealed class RunnerProcessExecutor(string runnerAssembly) : INotebookExec
             psi.Environment["TMPDIR"] = tempDirectory;
         }
     }
-
-    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string DotnetHost()
     {

@@ -28,6 +28,15 @@ public sealed record SandboxLimits
     /// <summary>Memory limit of the notebook's whole process tree, and the managed heap limit, in MB.</summary>
     public long MemoryLimitMb { get; init; } = 4096;
 
+    /// <summary>Size of the sandbox's in-memory scratch folder (the notebook's working directory), MB.</summary>
+    public long ScratchMb { get; init; } = 256;
+
+    /// <summary>Size of the sandbox's in-memory <c>/tmp</c>, MB.</summary>
+    public long TmpMb { get; init; } = 256;
+
+    /// <summary>Most processes and threads a sandboxed notebook may run at once (its kernel uses about 40).</summary>
+    public int MaxProcesses { get; init; } = 512;
+
     /// <summary>Output kept per cell.</summary>
     public long MaxCellOutputBytes { get; init; } = 1024 * 1024;
 

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using SslCourse.Notebooks;
 
 namespace SslCourse.Grading;
@@ -7,10 +6,10 @@ namespace SslCourse.Grading;
 /// A temporary folder in which one submission runs. The master's relative <c>#r "../lib/…/X.dll"</c> references keep
 /// working because each referenced folder is mirrored with one symbolic link per file: a submission that deletes
 /// files removes only its own links and copies, never the course library, the master or other submissions.
-/// The notebook to run (with the hidden tests) is saved outside the copy, in a private folder; under the sandbox the
-/// submission sees only the copy (read-only, except the notebook's own folder) and the library folders it links to.
+/// The notebook to run is saved outside the copy, in a private folder; under the sandbox the submission sees only the
+/// copy (read-only; its own folder is an in-memory scratch folder there) and the library folders it links to.
 /// </summary>
-internal sealed partial class WorkingCopy : IDisposable
+internal sealed class WorkingCopy : IDisposable
 {
     private WorkingCopy(string root, string notebookDirectory, string temp, IReadOnlyList<string> libraries)
     {
@@ -35,19 +34,40 @@ internal sealed partial class WorkingCopy : IDisposable
     /// <summary>TMPDIR for the run.</summary>
     public string TempDirectory { get; }
 
-    [GeneratedRegex(@"^\s*#r\s+""([^""]+)""", RegexOptions.Multiline)]
-    private static partial Regex ReferenceRegex();
+    /// <summary>The master's relative <c>#r</c> references (its own cells only: a submission's never count).</summary>
+    private static List<string> References(MasterNotebook master) => master.Doc.Cells.Where(c => c.IsCode)
+        .SelectMany(c => CSharpSource.References(c.Source)).Select(r => r.Target)
+        .Where(r => !r.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase) && !Path.IsPathRooted(r))
+        .Distinct(StringComparer.Ordinal)
+        .ToList();
+
+    /// <summary>
+    /// Refuses a master whose referenced library folder holds the master itself or one of <paramref name="private"/>
+    /// (submissions, output): the sandbox shows those folders to every submission.
+    /// </summary>
+    /// <exception cref="NotebookFormatException">Such a folder.</exception>
+    public static void CheckLibraries(MasterNotebook master, IEnumerable<string> @private)
+    {
+        var masterDir = Path.GetDirectoryName(Path.GetFullPath(master.Path))!;
+        foreach (var reference in References(master))
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(Path.Combine(masterDir, reference)))!.TrimEnd('/') + "/";
+            foreach (var secret in @private.Select(Path.GetFullPath).Prepend(Path.GetFullPath(master.Path)))
+            {
+                if ((secret.TrimEnd('/') + "/").StartsWith(dir, StringComparison.Ordinal))
+                {
+                    throw new NotebookFormatException(master.Path, $"#r \"{reference}\": its folder {dir} holds {secret}, and the sandbox shows that folder to every submission; keep the library in a folder of its own");
+                }
+            }
+        }
+    }
 
     /// <summary>Creates a working copy that mirrors the relative references of <paramref name="master"/>.</summary>
     public static WorkingCopy Create(MasterNotebook master)
     {
         var root = Directory.CreateTempSubdirectory("sslcourse-grade-").FullName;
         var masterDir = Path.GetDirectoryName(Path.GetFullPath(master.Path))!;
-        var relative = master.Doc.Cells.Where(c => c.IsCode)
-            .SelectMany(c => ReferenceRegex().Matches(c.Source).Select(m => m.Groups[1].Value))
-            .Where(r => !r.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase) && !Path.IsPathRooted(r))
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        var relative = References(master);
         // The notebook sits as deep below the copy's root as its references climb (../ → one folder), named as in the course.
         var depth = relative.Count == 0 ? 0 : relative.Max(r => r.Replace('\\', '/').Split('/').TakeWhile(s => s == "..").Count());
         var parts = masterDir.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).TakeLast(depth).ToArray();
@@ -75,7 +95,7 @@ internal sealed partial class WorkingCopy : IDisposable
     /// notebook (null when the executor wrote none). The executed file is then removed, so a re-run never reads a stale one.
     /// </summary>
     /// <exception cref="NotebookFormatException">The executor wrote an unreadable notebook.</exception>
-    public async Task<(NotebookDocument? Executed, ExecutionOutcome Outcome)> RunAsync(INotebookExecutor executor, NotebookDocument doc, string fileName, GradeOptions options, TextWriter? progress, CancellationToken cancellationToken)
+    public async Task<(NotebookDocument? Executed, ExecutionOutcome Outcome)> RunAsync(INotebookExecutor executor, NotebookDocument doc, string fileName, GradeOptions options, TextWriter? progress, CancellationToken cancellationToken, JudgeSpec? judge = null)
     {
         var notebookPath = Path.Combine(Private, fileName);
         var executedPath = Path.Combine(Private, "executed.ipynb");
@@ -91,6 +111,7 @@ internal sealed partial class WorkingCopy : IDisposable
             Progress = progress,
             Sandbox = options.Sandbox,
             ReadOnlyPaths = [Path.Combine(Root, "work"), .. Libraries],
+            Judge = judge,
         }, cancellationToken);
         File.Delete(notebookPath);
         if (!File.Exists(executedPath))

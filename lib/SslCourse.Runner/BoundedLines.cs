@@ -6,13 +6,17 @@ namespace SslCourse.Runner;
 internal static class BoundedLines
 {
     /// <summary>Calls <paramref name="onLine"/> per line (without its newline), <paramref name="onDropped"/> per over-long line.</summary>
-    public static Task ReadAsync(StreamReader reader, int maxChars, Action<string> onLine, Action onDropped) => Task.Run(async () =>
+    /// <remarks>
+    /// Reads on a thread of its own with blocking reads: a judge's call waits on each reply line, and a reply should
+    /// wake it without a detour through the thread pool.
+    /// </remarks>
+    public static Task ReadAsync(StreamReader reader, int maxChars, Action<string> onLine, Action onDropped) => Task.Factory.StartNew(() =>
     {
         var buffer = new char[16 * 1024];
         var line = new StringBuilder();
         var dropping = false;
         int n;
-        while ((n = await reader.ReadAsync(buffer)) > 0)
+        while ((n = reader.Read(buffer)) > 0)
         {
             var start = 0;
             for (var i = 0; i < n; i++)
@@ -52,5 +56,5 @@ internal static class BoundedLines
         {
             onLine(line.ToString().TrimEnd('\r'));
         }
-    });
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }

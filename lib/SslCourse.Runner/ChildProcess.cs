@@ -24,20 +24,20 @@ internal static class ChildProcess
         public bool TimedOut => Stop == StopReason.Timeout;
     }
 
-    public static async Task<Outcome> RunAsync(ChildArguments child, NotebookDocument doc, ExecutionOptions options, CancellationToken cancellationToken)
+    public static async Task<Outcome> RunAsync(ChildArguments child, NotebookDocument doc, ExecutionOptions options, JudgeSession? judge, CancellationToken cancellationToken)
     {
         var environment = ChildEnvironment(options);
         var command = new List<string> { DotnetHost(), typeof(ChildProcess).Assembly.Location };
         command.AddRange(child.ToArgs());
         if (options.Sandbox is { } spec)
         {
-            command = Sandbox.Wrap(command, spec with { Writable = [.. spec.Writable, child.WorkingDirectory] }, child.WorkingDirectory, environment);
+            command = Sandbox.Wrap(command, spec, child.WorkingDirectory, environment);
         }
-        using var cgroup = options.MemoryLimitMb is { } cap ? MemoryCgroup.TryCreate(cap) : null;
+        using var cgroup = options.MemoryLimitMb is { } cap ? MemoryCgroup.TryCreate(cap, options.Sandbox?.MaxProcesses) : null;
         if (cgroup is not null)
         {
-            // The shell joins the cgroup before it execs the child, so every later descendant is counted too.
-            command = ["/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", cgroup.ProcsFile, .. command];
+            // The shell joins the cgroups before it execs the child, so every later descendant is counted too.
+            command = ["/bin/sh", "-c", "for f in $0; do echo $$ > \"$f\" || exit 1; done && exec \"$@\"", string.Join(' ', cgroup.ProcsFiles), .. command];
         }
         var psi = new ProcessStartInfo(command[0])
         {
@@ -102,28 +102,61 @@ internal static class ChildProcess
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the notebook process");
         var root = ProcessTree.IsSubreaper ? Environment.ProcessId : process.Id;
+        var stdin = process.StandardInput;
+        var stdinGate = new Lock();
         var feed = Task.Run(async () =>
         {
             try
             {
-                await using var stdin = process.StandardInput;
+                // Key, then the notebook's length and bytes: stdin stays open after it when a judge will send calls.
+                var notebook = Encoding.UTF8.GetBytes(doc.ToIpynbJson());
                 await stdin.WriteLineAsync(Convert.ToHexString(key));
-                await stdin.WriteAsync(doc.ToIpynbJson());
+                await stdin.WriteLineAsync(notebook.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                await stdin.FlushAsync();
+                await stdin.BaseStream.WriteAsync(notebook);
+                await stdin.BaseStream.FlushAsync();
+                if (judge is null)
+                {
+                    stdin.Close();
+                }
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
                 // The child died before reading its input; its exit code tells why.
             }
         }, CancellationToken.None);
+        judge?.Attach(line =>
+        {
+            lock (stdinGate)
+            {
+                try
+                {
+                    feed.Wait();
+                    stdin.WriteLine(line);
+                    stdin.Flush();
+                    return true;
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or AggregateException)
+                {
+                    return false;
+                }
+            }
+        });
         // Lines are bounded: notebook code may write gigabytes without a newline to its raw stdout or stderr, and this
         // process, outside the notebook's memory limit, must not hold them. A channel line is at most a cell's capped
         // outputs, JSON-escaped.
-        var maxChannelLine = (int)Math.Min(int.MaxValue / 2, 8 * options.MaxCellOutputBytes + (1 << 20));
+        // A judge's reply may carry tensors (JudgeWire caps them at 32 MB, base64 makes that about 43 MB).
+        var maxChannelLine = (int)Math.Min(int.MaxValue / 2, Math.Max(8 * options.MaxCellOutputBytes + (1 << 20), judge is null ? 0 : 48L << 20));
+        string? CurrentCellId() => live.CurrentCell is { } c && c < doc.Cells.Count ? doc.Cells[c].Id : null;
         var readOut = BoundedLines.ReadAsync(process.StandardOutput, maxChannelLine, line =>
         {
             if (line.StartsWith(ResultChannel.Prefix, StringComparison.Ordinal))
             {
                 live.Accept(channel.Verify(line), FirstLine);
+            }
+            else if (judge is not null && line.StartsWith(SslCourse.Grading.JudgeProtocol.ProbePrefix, StringComparison.Ordinal))
+            {
+                judge.OnLine(line[SslCourse.Grading.JudgeProtocol.ProbePrefix.Length..], CurrentCellId());
             }
             else if (line.StartsWith(ResultChannel.ExitPrefix, StringComparison.Ordinal))
             {
@@ -133,7 +166,11 @@ internal static class ChildProcess
             {
                 Relay(line);
             }
-        }, () => live.Accept(null, FirstLine));
+        }, () =>
+        {
+            live.Accept(null, FirstLine);
+            judge?.OnOverlongLine();
+        });
         var readErr = BoundedLines.ReadAsync(process.StandardError, 16 * 1024, Relay, () => Relay("(an over-long line of output was dropped)"));
 
         var deadline = Stopwatch.StartNew();
@@ -165,7 +202,7 @@ internal static class ChildProcess
             {
                 (killed, stop) = ($"notebook exceeded the memory limit ({limit} MB for all its processes; the kernel's OOM killer ended one)", StopReason.MemoryLimit);
             }
-            else if (options.MemoryLimitMb is { } limit2 && TreeMb(root, process) is var mb && mb > limit2)
+            else if (options.MemoryLimitMb is { } limit2 && TreeMb(root, process) + SandboxTmpfs.UsedMb(root, options.Sandbox is not null, child.WorkingDirectory) is var mb && mb > limit2)
             {
                 (killed, stop) = ($"notebook exceeded the memory limit ({mb} MB > {limit2} MB, all its processes together)", StopReason.MemoryLimit);
             }
@@ -182,6 +219,21 @@ internal static class ChildProcess
         // (and would otherwise keep running, with the grader's rights, after the grade is written).
         KillTree(process, root);
         cgroup?.Dispose();
+        if (judge is not null)
+        {
+            await judge.ChildEndedAsync(DrainLimit);
+            lock (stdinGate)
+            {
+                try
+                {
+                    stdin.Close();
+                }
+                catch (IOException)
+                {
+                    // Already broken: the child is gone.
+                }
+            }
+        }
         await process.WaitForExitAsync(CancellationToken.None).WaitAsync(DrainLimit, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         var drained = await Task.WhenAll(readOut, readErr, feed).WaitAsync(DrainLimit, CancellationToken.None).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
         if (!drained)
@@ -253,6 +305,18 @@ internal static class ChildProcess
             }
             env["HOME"] = "/tmp";
             env["TMPDIR"] = "/tmp";
+        }
+        else if (options.TempDirectory is not null)
+        {
+            env["TMPDIR"] = options.TempDirectory;
+        }
+        if (options.MemoryLimitMb is { } heap)
+        {
+            // The managed heap fails in its cell (OutOfMemoryException) before the tree-wide limit kills the process.
+            env["DOTNET_GCHeapHardLimit"] = "0x" + (heap * 1024 * 1024).ToString("X", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (options.Sandbox is not null)
+        {
             // HOME moved, so name the (read-only) package folder the library looks for TorchSharp's natives in.
             var packages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
             if (!env.ContainsKey("NUGET_PACKAGES") && Directory.Exists(packages))

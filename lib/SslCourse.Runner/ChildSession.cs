@@ -21,10 +21,17 @@ internal static class ChildSession
         // Taken before the kernel redirects Console: progress goes to the real stderr, results to the real stdout.
         var progress = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
         var results = Console.OpenStandardOutput();
-        var input = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8);
-        var channel = new ResultChannel(Convert.FromHexString((await input.ReadLineAsync())?.Trim() ?? ""));
-        var doc = NotebookDocument.ParseIpynb(await input.ReadToEndAsync(), a.Name);
-        input.Dispose();
+        ResultChannel channel;
+        NotebookDocument doc;
+        // Read exactly the key and the notebook: stdin stays open for a judge's calls, which the probe reads later.
+        using (var input = Console.OpenStandardInput())
+        {
+            channel = new ResultChannel(Convert.FromHexString(ReadLine(input).Trim()));
+            var length = int.Parse(ReadLine(input).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            var bytes = new byte[length];
+            await input.ReadExactlyAsync(bytes);
+            doc = NotebookDocument.ParseIpynb(Encoding.UTF8.GetString(bytes), a.Name);
+        }
         var gate = new Lock();
         void Send(JsonObject message)
         {
@@ -109,6 +116,18 @@ internal static class ChildSession
         report.Finished = true;
         Send(new JsonObject { ["k"] = ChannelKind.Done });
         return anyFailed ? 1 : 0;
+    }
+
+    /// <summary>One line read byte by byte, so nothing after it is consumed.</summary>
+    private static string ReadLine(Stream input)
+    {
+        var bytes = new List<byte>();
+        int b;
+        while ((b = input.ReadByte()) >= 0 && b != '\n')
+        {
+            bytes.Add((byte)b);
+        }
+        return Encoding.UTF8.GetString([.. bytes]);
     }
 
     /// <summary>What the exit hook needs to know about the cell that is running.</summary>

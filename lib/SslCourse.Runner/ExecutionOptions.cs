@@ -30,6 +30,15 @@ public sealed class ExecutionOptions
     /// <summary>Run the kernel in a bubblewrap sandbox with this view of the host; null to run it unsandboxed.</summary>
     public SandboxSpec? Sandbox { get; init; }
 
+    /// <summary>
+    /// The grader's judge: check cells (by id) are judged in this process from the master's code, calling the learner's
+    /// functions in the child as data; null to run every cell as it is.
+    /// </summary>
+    public SslCourse.Grading.JudgeSpec? Judge { get; init; }
+
+    /// <summary>TMPDIR of an unsandboxed child (a sandboxed one gets its private /tmp); null to inherit.</summary>
+    public string? TempDirectory { get; init; }
+
     /// <summary>Receives progress lines (and the child's own stderr); null to discard.</summary>
     public TextWriter? Progress { get; init; }
 }

@@ -5,16 +5,20 @@ namespace SslCourse.Runner;
 /// <summary>
 /// A memory cgroup for one notebook's whole process tree, where the host lets this process create one (cgroup v2 with
 /// the memory controller delegated, or a writable cgroup v1 memory hierarchy). The child joins it before it execs,
-/// so every descendant is counted; the kernel's OOM killer enforces the limit and <see cref="OomKills"/> reports it.
+/// so every descendant is counted (files in its in-memory /tmp and scratch folder too: tmpfs pages are charged to the
+/// cgroup of the process that writes them); the kernel's OOM killer enforces the limit and <see cref="OomKills"/>
+/// reports it. Where the pids controller is available too, <c>pids.max</c> caps the number of processes and threads.
 /// </summary>
 internal sealed class MemoryCgroup : IDisposable
 {
     private readonly bool _v2;
+    private readonly string? _pids;
 
-    private MemoryCgroup(string path, bool v2)
+    private MemoryCgroup(string path, bool v2, string? pids)
     {
         Path = path;
         _v2 = v2;
+        _pids = pids;
     }
 
     /// <summary>The cgroup's folder.</summary>
@@ -23,8 +27,11 @@ internal sealed class MemoryCgroup : IDisposable
     /// <summary>Write a pid here to move that process into the cgroup.</summary>
     public string ProcsFile => System.IO.Path.Combine(Path, "cgroup.procs");
 
-    /// <summary>A new cgroup limited to <paramref name="limitMb"/>, or null where the host does not allow one.</summary>
-    public static MemoryCgroup? TryCreate(long limitMb)
+    /// <summary>Every cgroup.procs file a process must join (the memory cgroup, and a v1 pids cgroup where there is one).</summary>
+    public IReadOnlyList<string> ProcsFiles => _pids is null ? [ProcsFile] : [ProcsFile, System.IO.Path.Combine(_pids, "cgroup.procs")];
+
+    /// <summary>A new cgroup limited to <paramref name="limitMb"/> (and <paramref name="maxProcesses"/>), or null where the host does not allow one.</summary>
+    public static MemoryCgroup? TryCreate(long limitMb, int? maxProcesses = null)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -44,11 +51,20 @@ internal sealed class MemoryCgroup : IDisposable
                 }
                 Directory.CreateDirectory(path);
                 File.WriteAllText(System.IO.Path.Combine(path, v2 ? "memory.max" : "memory.limit_in_bytes"), bytes);
+                string? pids = null;
                 if (v2)
                 {
                     TryWrite(System.IO.Path.Combine(path, "memory.swap.max"), "0");
+                    if (maxProcesses is { } max && File.ReadAllText(System.IO.Path.Combine(parent, "cgroup.subtree_control")).Split(' ', '\n').Contains("pids"))
+                    {
+                        File.WriteAllText(System.IO.Path.Combine(path, "pids.max"), max.ToString(CultureInfo.InvariantCulture));
+                    }
                 }
-                return new MemoryCgroup(path, v2);
+                else if (maxProcesses is { } max)
+                {
+                    pids = TryPidsV1(name, max);
+                }
+                return new MemoryCgroup(path, v2, pids);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -56,6 +72,28 @@ internal sealed class MemoryCgroup : IDisposable
             }
         }
         return null;
+    }
+
+    /// <summary>A v1 pids cgroup beside this process's own, limited to <paramref name="max"/>; null where there is none.</summary>
+    private static string? TryPidsV1(string name, int max)
+    {
+        try
+        {
+            var own = File.ReadAllLines("/proc/self/cgroup").Select(l => l.Split(':', 3))
+                .FirstOrDefault(p => p.Length == 3 && p[1].Split(',').Contains("pids"))?[2].TrimEnd('/');
+            if (own is null || !Directory.Exists("/sys/fs/cgroup/pids"))
+            {
+                return null;
+            }
+            var path = "/sys/fs/cgroup/pids" + own + "/" + name;
+            Directory.CreateDirectory(path);
+            File.WriteAllText(System.IO.Path.Combine(path, "pids.max"), max.ToString(CultureInfo.InvariantCulture));
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>How many processes the OOM killer ended in this cgroup.</summary>
@@ -82,7 +120,7 @@ internal sealed class MemoryCgroup : IDisposable
             {
                 TryWrite(System.IO.Path.Combine(Path, "cgroup.kill"), "1");
             }
-            var pids = Pids();
+            var pids = Pids(ProcsFile).Concat(_pids is null ? [] : Pids(System.IO.Path.Combine(_pids, "cgroup.procs"))).Distinct().ToList();
             if (pids.Count == 0)
             {
                 break;
@@ -101,13 +139,17 @@ internal sealed class MemoryCgroup : IDisposable
             Thread.Sleep(50);
         }
         TryRemove(Path);
+        if (_pids is not null)
+        {
+            TryRemove(_pids);
+        }
     }
 
-    private List<int> Pids()
+    private static List<int> Pids(string procsFile)
     {
         try
         {
-            return File.ReadAllLines(ProcsFile).Where(l => l.Length > 0).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
+            return File.ReadAllLines(procsFile).Where(l => l.Length > 0).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {

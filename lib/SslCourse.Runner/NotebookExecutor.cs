@@ -70,8 +70,14 @@ public static class NotebookExecutor
         }
         var workDir = Path.GetFullPath(options.WorkingDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path))!);
         var child = new ChildArguments(workDir, name, options.CellTimeout, options.MaxCellOutputBytes, options.StopOnError);
-        var run = await ChildProcess.RunAsync(child, input, options, cancellationToken);
+        using var judge = options.Judge is { } spec ? new JudgeSession(spec, options.CellTimeout, options.MaxCellOutputBytes, options.Progress) : null;
+        judge?.Start(options.Parameters, name);
+        var run = await ChildProcess.RunAsync(child, input, options, judge, cancellationToken);
         var result = Collect(path, input, run, clock.Elapsed.TotalSeconds);
+        if (judge is not null)
+        {
+            JudgeMerge.Apply(result.Executed, result.Cells, judge);
+        }
         if (options.OutputPath is not null)
         {
             result.Executed.Save(options.OutputPath);

@@ -13,7 +13,9 @@ public static class Program
     /// <returns>0 all passed, 1 something failed, 2 bad input.</returns>
     public static Task<int> Main(string[] args)
     {
-        if (args.FirstOrDefault() == "run")
+        // Descriptors inherited from whoever started this process reach no notebook process.
+        InheritedDescriptors.CloseOnExec();
+        if (args.FirstOrDefault() is "run" or NotebookServer.Verb)
         {
             // Orphans a notebook detaches (setsid, double fork) become this process's children, so they die with it.
             ProcessTree.BecomeSubreaper();
@@ -33,8 +35,8 @@ public static class Program
             {
                 "run" => await RunCommand.RunAsync(args[1..], stdout, stderr),
                 ChildArguments.Verb => await ChildSession.RunAsync(ChildArguments.Parse(args)),
-                "release" or "validate" or "grade" or "merge" => await SslCourse.Grading.GradingCli.RunAsync(args[0], args[1..],
-                    new SslCourse.Grading.RunnerProcessExecutor(typeof(Program).Assembly.Location), stdout, stderr),
+                NotebookServer.Verb => await NotebookServer.RunAsync(),
+                "release" or "validate" or "grade" or "merge" => await GradeAsync(args, stdout, stderr),
                 _ => Usage(stderr),
             };
         }
@@ -43,6 +45,12 @@ public static class Program
             stderr.WriteLine($"sslcourse: {e.File}: {e.Message}");
             return ExitBadInput;
         }
+    }
+
+    private static async Task<int> GradeAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        using var executor = new SslCourse.Grading.RunnerProcessExecutor(typeof(Program).Assembly.Location);
+        return await SslCourse.Grading.GradingCli.RunAsync(args[0], args[1..], executor, stdout, stderr);
     }
 
     private static int Usage(TextWriter stderr)

@@ -23,7 +23,7 @@ internal static partial class RunCommand
             {
                 throw new NotebookFormatException("--sandbox", "bubblewrap (bwrap) is missing or cannot create namespaces on this host (apt-get install bubblewrap)");
             }
-            sandbox = new SandboxSpec([], [.. a.SandboxReadOnly], [.. SslCourse.Grading.SandboxLimits.DefaultEnvironmentNames, .. a.AllowEnv]);
+            sandbox = new SandboxSpec([.. a.SandboxReadOnly], [.. SslCourse.Grading.SandboxLimits.DefaultEnvironmentNames, .. a.AllowEnv]);
         }
         var targets = new Dictionary<string, string>(StringComparer.Ordinal);
         var prepared = new List<(string Path, NotebookDocument? Doc, string Out, string? Error)>();
@@ -116,7 +116,8 @@ internal static partial class RunCommand
         var baseDir = Path.GetFullPath(workDir ?? Path.GetDirectoryName(Path.GetFullPath(path))!);
         return doc.Cells.Where(c => c.IsCode)
             .SelectMany(c => ReferenceRegex().Matches(c.Source).Select(m => m.Groups[1].Value))
-            .Where(r => !r.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase))
+            // Relative references only: an absolute path in a cell never becomes a bind.
+            .Where(r => !r.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase) && !Path.IsPathRooted(r))
             .Select(r => Path.GetDirectoryName(Path.GetFullPath(Path.Combine(baseDir, r))))
             .OfType<string>()
             .Where(d => Directory.Exists(d) && !string.Equals(d, baseDir, StringComparison.Ordinal))

@@ -10,8 +10,10 @@ namespace SslCourse.Grading.Tests.Hostile;
 
 /// <summary>
 /// Grades every hostile submission once, through the real command line (<c>sslcourse grade</c> in its own process,
-/// sandbox on by default), with a secret in the grader's environment and a TCP listener on the host's loopback.
-/// Kernel starts cost seconds, so all attack assertions share this one batch.
+/// sandbox on by default, as root in CI), with a secret in the grader's environment, descriptors 7 and 8 left open by
+/// the shell that starts it, and a TCP listener on the host's loopback. Kernel starts cost seconds, so all attack
+/// assertions share this one batch. <c>SSLCOURSE_RUNNER</c> points it at another grader's build (the previous one, to
+/// see each attack succeed there).
 /// </summary>
 public sealed class HostileBatch : IDisposable
 {
@@ -69,11 +71,32 @@ public sealed class HostileBatch : IDisposable
         fake.Insert(2, Code("extra", "Console.WriteLine(\"✓\");", Check("q1_add", 100)));
         Write("l_fake_metadata", fake);
         Write("m_exfiltrate", Replace(With(false, Exfiltrate), "q4-sol", "double Root(double x)\n{\n    throw new InvalidOperationException(stolen);\n}"));
+        Write("n_reflect", With(false, Reflect));
+        var scan = With(false, "// memory scan");
+        scan[2]["source"] = "using System.IO;\n" + MemoryScan(scan.Select((c, i) => (c, i)).Where(p => ((string?)p.c["id"])!.EndsWith("-check", StringComparison.Ordinal)).Select(p => p.i).ToList());
+        Write("o_memscan", scan);
+        var binds = With(false, "// probe");
+        binds.Insert(2, Code("attack-binds", ReferenceBinds));
+        binds.Single(c => (string?)c["id"] == "attack-0")["source"] = "using System.IO;\n" + ReferenceProbe(Master, Path.Combine(Subs, "a_honest.ipynb"));
+        Write("p_rbinds", binds);
+        Write("q_remount", With(false, RemountAndPoison, Crash));
+        Write("r_fds", With(false, InheritedFds));
+        Write("s_nproc", With(false, ProcessStorm));
+        Write("t_tmpfs", With(false, TmpfsHog));
+        Write("u_unicode", Replace(With(true, UnicodeShadow), "q4-sol", "double Root(double x)\n{\n    return x / 4;\n}"));
+        Write("w_dll", Replace(With(true, EmitLiarDll), "q3-sol", LiarFromDll));
+        Write("-2-3", Replace(Learner(solved: true), "q3-sol", MarkupGreet));
+        Write("z_after_poison", Learner(solved: true));
+        RunnerFiles = Snapshot(Path.GetDirectoryName(Runner)!);
+        File.WriteAllText(FdSecret, Secret + "-fd");
+        File.WriteAllText(FdVictim, "unchanged\n");
 
         var clock = Stopwatch.StartNew();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Started by a shell that leaves descriptors 7 (a secret, read) and 8 (a file, append) open, as a CI step might.
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[]
         {
+            "-c", "exec 7<\"$0\" 8>>\"$1\"; shift; exec dotnet \"$@\"", FdSecret, FdVictim,
             Runner, "grade", "--master", Master, "--submissions", Subs, "--out", Out,
             "--cell-timeout", "25", "--timeout", "120", "--memory-limit", "1200", "--retries", "1",
         })
@@ -85,20 +108,23 @@ public sealed class HostileBatch : IDisposable
         using var grader = Process.Start(psi)!;
         var stdout = grader.StandardOutput.ReadToEndAsync();
         var stderr = grader.StandardError.ReadToEndAsync();
-        if (!grader.WaitForExit(TimeSpan.FromMinutes(8)))
+        if (!grader.WaitForExit(TimeSpan.FromMinutes(20)))
         {
             grader.Kill(entireProcessTree: true);
-            throw new TimeoutException("grading the hostile batch took over 8 minutes");
+            throw new TimeoutException("grading the hostile batch took over 20 minutes");
         }
         Seconds = clock.Elapsed.TotalSeconds;
         Log = $"exit {grader.ExitCode}\n{stdout.Result}\n{stderr.Result}";
         // Give a surviving detached process time to do its damage before anything is checked.
         Thread.Sleep(1500);
-        Gradebook = File.ReadAllText(Path.Combine(Out, "grades.csv"));
+        Gradebook = File.Exists(Path.Combine(Out, "grades.csv")) ? File.ReadAllText(Path.Combine(Out, "grades.csv")) : throw new InvalidOperationException($"the grader wrote no gradebook: {Log}");
         JUnit = XDocument.Load(Path.Combine(Out, "junit.xml"));
     }
 
     public string Root { get; }
+    public string FdSecret => Path.Combine(Root, "fd-secret.txt");
+    public string FdVictim => Path.Combine(Root, "fd-victim.txt");
+    public Dictionary<string, string> RunnerFiles { get; }
     public string Master { get; }
     public string Subs { get; }
     public string Out { get; }
@@ -111,16 +137,21 @@ public sealed class HostileBatch : IDisposable
 
     public static readonly string[] Names =
     [
-        "a_honest", "b_bystander", "c_forge_exit", "d_shadow_check", "e_shadow_math", "f_detached", "g_snoop", "h_memory",
-        "i_background", "j_middleware", "k_liar", "l_fake_metadata", "m_exfiltrate",
+        "-2-3", "a_honest", "b_bystander", "c_forge_exit", "d_shadow_check", "e_shadow_math", "f_detached", "g_snoop", "h_memory",
+        "i_background", "j_middleware", "k_liar", "l_fake_metadata", "m_exfiltrate", "n_reflect", "o_memscan", "p_rbinds",
+        "q_remount", "r_fds", "s_nproc", "t_tmpfs", "u_unicode", "w_dll", "z_after_poison",
     ];
+
+    /// <summary>Every file under <paramref name="dir"/> with its SHA-256 (what a poisoning submission would change).</summary>
+    public static Dictionary<string, string> Snapshot(string dir) =>
+        Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .ToDictionary(f => f, f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
 
     public Dictionary<string, string> Row(string name)
     {
-        var lines = Gradebook.TrimEnd().Split('\n');
-        var header = lines[0].Split(',');
-        var row = lines.Single(l => l.StartsWith(name + ",", StringComparison.Ordinal));
-        return header.Zip(GradingBatch.SplitCsv(row)).ToDictionary(p => p.First, p => p.Second);
+        var records = CsvRecords.Parse(Gradebook);
+        var row = records.Skip(1).Single(r => r.Fields[0].TrimStart('\'') == name);
+        return records[0].Fields.Zip(row.Fields).ToDictionary(p => p.First, p => p.Second);
     }
 
     public JsonObject Executed(string name) => JsonNode.Parse(File.ReadAllText(Path.Combine(Out, "executed", name + ".ipynb")))!.AsObject();
