@@ -9,7 +9,8 @@ namespace SslCourse.Checkpoints;
 /// <summary>
 /// Every chapter-01 encoder the course ships, with exactly the settings chapter 01's notebooks use at the
 /// <c>full</c> profile on Fashion-MNIST (60,000 training images): SimCLR, SimSiam and its four ablation arms, MAE,
-/// rotation prediction, CLIP's image tower, the supervised baseline, and the untrained references.
+/// rotation prediction, CLIP's image tower, the supervised baseline, and the untrained references (a random encoder and
+/// raw pixels, whose manifests hold only their figures).
 /// </summary>
 public static class PretrainedCatalog
 {
@@ -49,6 +50,8 @@ public static class PretrainedCatalog
             specs.Add(new($"simsiam-{arm}", $"SimSiam arm: {arm}", $"SimSiam.PretrainArm(predictor: {predictor}, stopGradient: {stopGradient})", ablation, conv, Conv, Self,
                 (m, v, c, cp) => SimSiam.PretrainArm(Self(m), v.Train.Images, ablation, c, predictor, stopGradient, cp)));
         specs.Add(new("random", "random encoder", "none (manual_seed(seed + 100), never trained)", null, conv, Conv, Self, null));
+        var shape = new { data.Shape.C, data.Shape.H, data.Shape.W };
+        specs.Add(new("raw-pixels", "raw pixels", "none (PixelEncoder: the flattened image)", null, shape, d => data.Pixels().to(d), Self, null));
         return specs;
     }
 
