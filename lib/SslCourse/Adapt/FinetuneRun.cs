@@ -22,7 +22,9 @@ public sealed record FinetuneRun(int Steps, double LearningRate, int Batch = 16,
 /// <param name="ValAccuracy">The best validation accuracy.</param>
 /// <param name="BestStep">The step whose weights were kept.</param>
 /// <param name="StepsRun">Steps actually run (fewer than asked when stopped early).</param>
-public sealed record FinetuneResult(double TestAccuracy, double ValAccuracy, int BestStep, int StepsRun);
+/// <param name="TrainingLoss">The mean training loss over each span of <see cref="FinetuneRun.EvalEvery"/> steps, in order
+/// (the last span may be shorter), so a loop written elsewhere can be compared with this one step for step.</param>
+public sealed record FinetuneResult(double TestAccuracy, double ValAccuracy, int BestStep, int StepsRun, IReadOnlyList<double> TrainingLoss);
 
 /// <summary>Finetuning with a validation split: evaluate periodically, keep the best weights, stop when they stop improving.</summary>
 public static class FinetuneWithValidation
@@ -46,7 +48,7 @@ public static class FinetuneWithValidation
         var options = new TrainerOptions(steps, run.LearningRate, WeightDecay: 0.01, WarmupSteps: steps / 10,
             LogEvery: run.EvalEvery, Name: $"{mode} {run.Pooling} n={n}", FlushDenormals: true,
             DecayOnlyMatrices: false); // as 02_6's table was measured; the split moved its rows by up to 4 points
-        Trainer.Fit(model.parameters(), _ =>
+        var history = Trainer.Fit(model.parameters(), _ =>
             {
                 var ix = randint(0, n, [Math.Min(run.Batch, n)], generator: gen, device: device);
                 return nn.functional.cross_entropy(model.forward(train.X[ix]), train.Y[ix]);
@@ -68,7 +70,7 @@ public static class FinetuneWithValidation
             using (no_grad()) foreach (var (name, t) in model.state_dict()) t.copy_(best[name]);
             foreach (var t in best.Values) t.Dispose();
         }
-        return new FinetuneResult(Accuracy(model, test.X, test.Y), bestAcc, bestStep, stepsRun);
+        return new FinetuneResult(Accuracy(model, test.X, test.Y), bestAcc, bestStep, stepsRun, history.Loss.ToList());
     }
 
     /// <summary>Classification accuracy of <paramref name="model"/> on (x, y), in eval mode, 256 passages at a time, one host read.</summary>
