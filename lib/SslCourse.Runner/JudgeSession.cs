@@ -94,6 +94,21 @@ internal sealed class JudgeSession : IDisposable
         }
     });
 
+    /// <summary>
+    /// The first session of this process finishes the master's public cells before the learner's kernel starts: they
+    /// run outside the sandbox, so the course library's one-time native step (libstdc++ compatibility) happens there,
+    /// and a fresh clone's first sandboxed kernel finds the library ready (the sandbox shows it read-only).
+    /// </summary>
+    public async Task PrepareOnceAsync()
+    {
+        if (Interlocked.Exchange(ref _prepared, 1) == 0)
+        {
+            await _ready!;
+        }
+    }
+
+    private static int _prepared;
+
     /// <summary>How the session writes a line to the learner's kernel (its stdin); false once that is closed.</summary>
     public void Attach(Func<string, bool> send) => _send = send;
 

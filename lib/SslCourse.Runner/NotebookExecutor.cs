@@ -72,6 +72,10 @@ public static class NotebookExecutor
         var child = new ChildArguments(workDir, name, options.CellTimeout, options.MaxCellOutputBytes, options.StopOnError);
         using var judge = options.Judge is { } spec ? new JudgeSession(spec, options.CellTimeout, options.MaxCellOutputBytes, options.Progress) : null;
         judge?.Start(options.Parameters, name);
+        if (judge is not null)
+        {
+            await judge.PrepareOnceAsync();
+        }
         var run = await ChildProcess.RunAsync(child, input, options, judge, cancellationToken);
         var result = Collect(path, input, run, clock.Elapsed.TotalSeconds);
         if (judge is not null)

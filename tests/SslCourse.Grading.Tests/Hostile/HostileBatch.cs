@@ -71,7 +71,7 @@ public sealed class HostileBatch : IDisposable
         fake.Insert(2, Code("extra", "Console.WriteLine(\"✓\");", Check("q1_add", 100)));
         Write("l_fake_metadata", fake);
         Write("m_exfiltrate", Replace(With(false, Exfiltrate), "q4-sol", "double Root(double x)\n{\n    throw new InvalidOperationException(stolen);\n}"));
-        Write("n_reflect", With(false, Reflect));
+        Write("n_reflect", Replace(With(false, Reflect), "q4-sol", "double Root(double x)\n{\n    throw new InvalidOperationException(ReflectReport());\n}"));
         var scan = With(false, "// memory scan");
         scan[2]["source"] = "using System.IO;\n" + MemoryScan(scan.Select((c, i) => (c, i)).Where(p => ((string?)p.c["id"])!.EndsWith("-check", StringComparison.Ordinal)).Select(p => p.i).ToList());
         Write("o_memscan", scan);
@@ -83,7 +83,8 @@ public sealed class HostileBatch : IDisposable
         Write("r_fds", With(false, InheritedFds));
         Write("s_nproc", With(false, ProcessStorm));
         Write("t_tmpfs", With(false, TmpfsHog));
-        Write("u_unicode", Replace(With(true, UnicodeShadow), "q4-sol", "double Root(double x)\n{\n    return x / 4;\n}"));
+        // In Q4's solution cell, after the master's helper cell, so the shadow is the declaration a check in this kernel would see.
+        Write("u_unicode", Replace(Learner(solved: true), "q4-sol", UnicodeShadow + "\ndouble Root(double x)\n{\n    return x / 4;\n}"));
         Write("w_dll", Replace(With(true, EmitLiarDll), "q3-sol", LiarFromDll));
         Write("-2-3", Replace(Learner(solved: true), "q3-sol", MarkupGreet));
         Write("z_after_poison", Learner(solved: true));

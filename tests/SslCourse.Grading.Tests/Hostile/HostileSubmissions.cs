@@ -233,38 +233,34 @@ internal static class HostileSubmissions
         """;
 
     /// <summary>
-    /// Reflection into the kernel from a timer: every 50 ms it reads the code the C# kernel has run (its script state's
-    /// chain of submissions), where the previous grader's check cells held their hidden tests and seals.
+    /// Reflection into the kernel from a timer: every 20 ms it reads the code the C# kernel has run (its script state's
+    /// chain of submissions), where the previous grader's check cells held their hidden tests and seals. Root (Q4) then
+    /// throws what it found, so the report reaches the feedback.
     /// </summary>
     public const string Reflect = """
-        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
-        string Code()
+        var checkLines = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        var submissions = 0;
+        void Look()
         {
-            var text = new System.Text.StringBuilder();
             foreach (var k in ((Microsoft.DotNet.Interactive.CompositeKernel)Microsoft.DotNet.Interactive.Kernel.Root).ChildKernels)
             {
-                var state = k.GetType().GetProperty("ScriptState", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)?.GetValue(k);
+                var flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
+                var state = k.GetType().GetProperty("ScriptState", flags)?.GetValue(k) ?? k.GetType().GetField("_scriptState", flags)?.GetValue(k);
+                var n = 0;
                 for (var script = state?.GetType().GetProperty("Script")?.GetValue(state); script is not null; script = script.GetType().GetProperty("Previous")?.GetValue(script))
                 {
-                    text.Append(script.GetType().GetProperty("Code")?.GetValue(script) as string).Append('\n');
+                    n++;
+                    foreach (var line in (script.GetType().GetProperty("Code")?.GetValue(script) as string ?? "").Split('\n').Where(l => l.Contains("Check.") && !l.Contains("checkLines")))
+                    {
+                        checkLines.TryAdd(line.Trim(), true);
+                    }
                 }
+                submissions = Math.Max(submissions, n);
             }
-            return text.ToString();
         }
-        var timer = new System.Threading.Timer(_ =>
-        {
-            try
-            {
-                var code = Code();
-                foreach (var line in code.Split('\n').Where(l => l.Contains("SENTI" + "NEL") || l.Contains("sslcourse-" + "seal")))
-                {
-                    if (seen.TryAdd(line, true)) Console.WriteLine("REFLECT LEAK " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(line)));
-                }
-            }
-            catch (Exception e) { Console.WriteLine("REFLECT error " + e.GetType().Name); }
-        }, null, 0, 50);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => GC.KeepAlive(timer);
-        Console.WriteLine("REFLECT armed: " + Code().Length);
+        var timer = new System.Threading.Timer(_ => { try { Look(); } catch { } }, null, 0, 20);
+        string ReflectReport() { Look(); return $"REFLECT {checkLines.Count} check lines of {submissions} submissions: {string.Join(" ", checkLines.Keys.Take(4))}"; }
+        Console.WriteLine("REFLECT armed");
         """;
 
     /// <summary>
@@ -343,9 +339,9 @@ internal static class HostileSubmissions
 
     /// <summary>#r lines naming host folders (one hidden in a comment), then a look at what became visible.</summary>
     public const string ReferenceBinds = """
-        #r "/tmp/sslcourse-attack/x.dll"
+        #r "/tmp/x.dll"
         /*
-        #r "/proc/1/x.dll"
+        #r "/proc/x.dll"
         */
         Console.WriteLine("referenced");
         """;
@@ -441,7 +437,7 @@ internal static class HostileSubmissions
         """;
 
     /// <summary>The helper the Q4 check uses, redeclared under a unicode escape; Root wrong to match it.</summary>
-    public const string UnicodeShadow = "double \\u0053quare(double y) => 4 * y;\nConsole.WriteLine(\"shadowed\");";
+    public const string UnicodeShadow = "double \\u0053quare(double y) => 4 * y;";
 
     /// <summary>Compiles a DLL whose type says yes to any equality, to load it with #r (a file the submission wrote).</summary>
     public const string EmitLiarDll = """

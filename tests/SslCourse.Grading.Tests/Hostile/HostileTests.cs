@@ -110,9 +110,11 @@ public sealed class HostileTests(HostileBatch batch, ITestOutputHelper output) :
     [Fact]
     public void Class_3_reflection_into_the_kernel_finds_no_check_code()
     {
-        var text = AllOutputs("n_reflect");
-        Assert.Contains("REFLECT armed", text);
-        Assert.DoesNotContain("REFLECT LEAK", text);
+        Assert.Contains("REFLECT armed", batch.Outputs("n_reflect", "attack-0"));
+        var report = batch.Feedback("n_reflect");
+        output.WriteLine(report);
+        // The timer saw the kernel's submissions (not a vacuous pass), and none of them held a line of check code.
+        Assert.Matches(@"REFLECT 0 check lines of ([5-9]|\d\d+) submissions", report);
         Assert.Equal("0", batch.Row("n_reflect")["total"]);
     }
 
@@ -134,8 +136,8 @@ public sealed class HostileTests(HostileBatch batch, ITestOutputHelper output) :
         output.WriteLine(text);
         Assert.Equal(4, Count(text, "BLOCKED"));
         Assert.DoesNotContain("LEAK", text);
-        Assert.Contains("#r \"/tmp/sslcourse-attack/x.dll\" refused", batch.Row("p_rbinds")["notes"]);
-        Assert.Contains("#r \"/proc/1/x.dll\" refused", batch.Row("p_rbinds")["notes"]);
+        Assert.Contains("#r \"/tmp/x.dll\" refused", batch.Row("p_rbinds")["notes"]);
+        Assert.Contains("#r \"/proc/x.dll\" refused", batch.Row("p_rbinds")["notes"]);
         Assert.Equal(Full, batch.Row("a_honest")["total"]);
     }
 
