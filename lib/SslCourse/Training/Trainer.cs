@@ -91,7 +91,7 @@ public static class Trainer
                         if (result.Metrics is not null)
                             foreach (var (name, value) in result.Metrics)
                             {
-                                if (!metricSums.TryGetValue(name, out var sum)) metricSums[name] = sum = torch.zeros(1, device: device).MoveToOuterDisposeScope();
+                                if (!metricSums.TryGetValue(name, out var sum)) metricSums[name] = sum = torch.zeros(1, device: device).DetachFromDisposeScope(); // the trainer owns it until the end
                                 sum.add_(value.detach().reshape(1).to(sum.dtype));
                             }
                     }

@@ -79,6 +79,13 @@ public sealed class TrainingCheckpoint
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
     }
 
+    // The host copy is freed when the sum lives on a GPU.
+    private static Tensor OnDevice(Tensor host, Device device)
+    {
+        if (host.device_type == device.type && (device.type == DeviceType.CPU || host.device_index == device.index)) return host;
+        using (host) return host.to(device);
+    }
+
     /// <summary>Restores a save into the modules, optimiser and generators; null when there is none.</summary>
     /// <exception cref="InvalidOperationException">The save belongs to another run or cannot be read.</exception>
     internal TrainerState? Load(string run, TorchSharp.Modules.OptimizerHelper optimizer, Device device)
@@ -97,8 +104,8 @@ public sealed class TrainingCheckpoint
             using var r = new BinaryReader(File.OpenRead(Path.Combine(folder, "tensors.bin")));
             foreach (var g in Generators) { using var s = TensorBytes.Read(r); g.set_state(s); }
             using (var s = TensorBytes.Read(r)) torch.random.set_rng_state(s);
-            var lossSum = TensorBytes.Read(r).to(device);
-            var sums = dto.Metrics.ToDictionary(n => n, _ => TensorBytes.Read(r).to(device));
+            var lossSum = OnDevice(TensorBytes.Read(r), device);
+            var sums = dto.Metrics.ToDictionary(n => n, _ => OnDevice(TensorBytes.Read(r), device));
             return new TrainerState(dto.Run, dto.Step, HistoryJson.Read(dto.History), dto.SinceRecord, lossSum, sums, dto.Seconds);
         }
         catch (Exception e) when (e is IOException or JsonException or InvalidDataException or ArgumentException or EndOfStreamException or ExternalException)
