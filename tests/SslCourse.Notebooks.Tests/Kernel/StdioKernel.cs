@@ -78,6 +78,19 @@ public sealed class StdioKernel : IDisposable
         return events;
     }
 
+    /// <summary>Sends the kernel's Cancel command, as VS Code's and Jupyter's Stop button do.</summary>
+    public async Task CancelAsync()
+    {
+        var command = new JsonObject
+        {
+            ["token"] = $"sslcourse-cancel-{Interlocked.Increment(ref _next)}",
+            ["commandType"] = "Cancel",
+            ["command"] = new JsonObject { ["targetKernelName"] = "csharp" },
+        };
+        await _process.StandardInput.WriteLineAsync(command.ToJsonString());
+        await _process.StandardInput.FlushAsync();
+    }
+
     private async Task ReadEvents()
     {
         while (await _process.StandardOutput.ReadLineAsync() is { } line)
